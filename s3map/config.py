@@ -1,0 +1,38 @@
+"""Settings read from the environment, with defaults that work from a fresh clone."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def mirror_dir() -> Path | None:
+    """The offline mirror of upstream files (`S3MAP_MIRROR`, else ../shared/data if present)."""
+    configured = os.environ.get("S3MAP_MIRROR")
+    if configured:
+        path = Path(configured)
+        return path if path.is_dir() else None
+    default = PROJECT_ROOT.parent / "shared" / "data"
+    return default if default.is_dir() else None
+
+
+def data_dir() -> Path:
+    """Where the built dataset lives (`S3MAP_DATA`, default data/build)."""
+    return Path(os.environ.get("S3MAP_DATA", PROJECT_ROOT / "data" / "build"))
+
+
+def raw_dir() -> Path:
+    """Download cache for upstream files when no mirror has them."""
+    return Path(os.environ.get("S3MAP_RAW", PROJECT_ROOT / "data" / "raw"))
+
+
+def curated_dir() -> Path:
+    """The project's own hand-curated S3 tables (committed)."""
+    return PROJECT_ROOT / "data" / "s3"
+
+
+DEBUG = os.environ.get("S3MAP_DEBUG", "") == "1"
+HOST = os.environ.get("S3MAP_HOST", "127.0.0.1")
+PORT = int(os.environ.get("S3MAP_PORT", "8050"))

@@ -1,0 +1,186 @@
+"""Build the app's dataset from upstream files, atomically.
+
+Everything is written into a fresh folder beside the current dataset; only when every step has
+passed is the `data/build` link switched to it (one rename). A failed build leaves the previous
+dataset as it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pandas as pd
+
+from s3map import config
+from s3map.data import harmonise, indicators, nuts
+from s3map.data.errors import BuildError
+from s3map.data.sources import Source, SourceError, fetch, load_manifest, provenance_table
+
+FORMAT_VERSION = "1"
+PACKAGE_DIR = Path(__file__).parent
+
+
+def _fingerprint(sources: dict[str, Source], extra_files: list[Path]) -> str:
+    """Inputs and build code: when none changed, a second build has nothing to do."""
+    digest = hashlib.sha256(FORMAT_VERSION.encode())
+    for source in sorted(sources.values(), key=lambda s: s.id):
+        digest.update(f"{source.id}={source.sha256}".encode())
+    for path in sorted(PACKAGE_DIR.rglob("*")) + sorted(extra_files):
+        if path.is_file() and path.suffix in {".py", ".toml", ".csv", ".json", ".md"} and "__pycache__" not in path.parts:
+            digest.update(str(path.name).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _curated_files() -> list[Path]:
+    folder = config.curated_dir()
+    return sorted(p for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else []
+
+
+def build_geometry(paths: dict[str, Path], out: Path) -> tuple[pd.DataFrame, dict]:
+    """Web GeoJSON per level (content-hashed names, so browsers may cache them forever) + regions."""
+    geo_dir = out / "geo"
+    geo_dir.mkdir(parents=True)
+    classification = nuts.read_classification(paths["nuts_classification"])
+    labels = pd.concat([nuts.read_label_points(paths[f"nuts_pt_{level}"]) for level in range(3)])
+    names = dict(zip(labels["code"], labels["name"]))
+    centres = labels.set_index("code")[["lon", "lat"]]
+    files, counts, with_geometry = {}, {}, set()
+    for level in range(4):
+        features = nuts.read_features(paths[f"nuts_rg_{level}"], level)
+        for feature in features:
+            names.setdefault(feature["properties"]["id"], feature["properties"].get("na"))
+        collection = nuts.web_feature_collection(features)
+        text = json.dumps(collection, separators=(",", ":"))
+        name = f"nuts{level}.{hashlib.sha256(text.encode()).hexdigest()[:12]}.json"
+        (geo_dir / name).write_text(text, encoding="utf-8")
+        files[str(level)] = name
+        counts[str(level)] = len(collection["features"])
+        with_geometry |= {f["id"] for f in collection["features"]}
+
+    eu_2021 = classification.dropna(subset=["code_2021"])
+    eu_2021 = eu_2021[~eu_2021["code_2021"].str.endswith("Z")]  # extra-regio: no territory to draw
+    codes = set(eu_2021["code_2021"]) | with_geometry
+    label_2021 = dict(zip(eu_2021["code_2021"], eu_2021["label"]))
+    rows = []
+    for code in sorted(codes):
+        country = code[:2]
+        rows.append({
+            "code": code, "level": len(code) - 2, "country": country,
+            "name": names.get(code) or label_2021.get(code) or code,
+            "nuts1": code[:3] if len(code) >= 3 else None,
+            "nuts2": code[:4] if len(code) >= 4 else None,
+            "eu": country in nuts.EU_COUNTRIES,
+            "has_geometry": code in with_geometry,
+            "outermost_without_geometry": code.startswith(nuts.OUTERMOST_WITHOUT_GEOMETRY),
+            "lon": centres["lon"].get(code), "lat": centres["lat"].get(code),
+        })
+    regions = pd.DataFrame(rows)
+    (geo_dir / "index.json").write_text(json.dumps(files, indent=1), encoding="utf-8")
+    return regions, {"features_per_level": counts, "files": files}
+
+
+def build_indicators(paths: dict[str, Path], regions: pd.DataFrame, sources: dict[str, Source], out: Path) -> dict:
+    known = set(regions["code"])
+    tidy, reference, log = [], [], []
+    for indicator in indicators.INDICATORS:
+        path = paths[indicator.source]
+        raw = indicators.read_indicator(path, indicator)
+        kept, ref, changes = harmonise.harmonise(raw, known, path.name, indicator.id)
+        kept = kept.assign(indicator=indicator.id, unit=indicator.unit,
+                           source=sources[indicator.source].publisher)
+        tidy.append(kept)
+        reference.append(ref.assign(indicator=indicator.id))
+        log.extend(changes)
+    values = pd.concat(tidy, ignore_index=True)
+    values = values.merge(regions[["code", "level"]], left_on="region", right_on="code").drop(columns=["code", "row"])
+    values = values[["region", "level", "indicator", "year", "value", "unit", "flag", "source", "note"]]
+    values = values.sort_values(["indicator", "region", "year"]).reset_index(drop=True)
+    values.to_parquet(out / "indicators.parquet", index=False)
+    eu = pd.concat(reference, ignore_index=True)[["indicator", "year", "value"]]
+    eu.to_parquet(out / "eu_reference.parquet", index=False)
+    pd.DataFrame(log, columns=["indicator", "file", "code", "action", "to", "rows", "reason"]).to_csv(
+        out / "code_changes.csv", index=False)
+
+    groups = indicators.ris_performance_groups(paths["ris_2023"])
+    unknown = groups[~groups["region"].isin(known)]
+    if not unknown.empty:
+        raise BuildError(paths["ris_2023"].name, f"unknown region code {unknown.iloc[0]['region']!r}",
+                         row=int(unknown.iloc[0]["row"]))
+    groups.drop(columns="row").to_parquet(out / "ris_groups.parquet", index=False)
+
+    meta = [{"id": i.id, "label": i.label, "unit": i.unit, "source_id": i.source,
+             "source": sources[i.source].publisher, "source_title": sources[i.source].title,
+             "source_url": sources[i.source].url, "licence": sources[i.source].licence,
+             "higher_is_better": i.higher_is_better, "decimals": i.decimals, "description": i.description}
+            for i in indicators.INDICATORS]
+    (out / "indicators.json").write_text(json.dumps(meta, indent=1, ensure_ascii=False), encoding="utf-8")
+    return {"log": log}
+
+
+def _switch(link: Path, target: Path) -> None:
+    """Point `link` at `target` in one rename; a real folder from an older layout is moved aside."""
+    if link.exists() and not link.is_symlink():
+        shutil.rmtree(link)
+    temporary = link.with_name(link.name + ".switch")
+    if temporary.is_symlink() or temporary.exists():
+        temporary.unlink()
+    temporary.symlink_to(os.path.relpath(target, link.parent))
+    os.replace(temporary, link)
+
+
+def _clean_old_builds(builds: Path, keep: Path) -> None:
+    for folder in builds.iterdir():
+        if folder != keep and folder.is_dir():
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def build(force: bool = False, mirror: Path | None = None, log=print) -> Path:
+    """Build the dataset into config.data_dir(); return its path. Raises BuildError/SourceError."""
+    started = time.perf_counter()
+    link = config.data_dir()
+    sources = load_manifest()
+    fingerprint = _fingerprint(sources, _curated_files())
+    current = link / "fingerprint"
+    if not force and current.is_file() and current.read_text().strip() == fingerprint:
+        log(f"dataset up to date: {link}")
+        return link
+
+    paths = {key: fetch(source, mirror=mirror) for key, source in sources.items()}
+    builds = link.parent / (link.name + ".versions")
+    builds.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%f")
+    staging = builds / f"{stamp}.partial"
+    staging.mkdir()
+    try:
+        regions, geometry = build_geometry(paths, staging)
+        regions.to_parquet(staging / "regions.parquet", index=False)
+        build_indicators(paths, regions, sources, staging)
+        from s3map.data import strategies  # late import: strategies needs the regions just built
+        strategies.build_strategies(regions, paths, staging)
+        (staging / "provenance.json").write_text(
+            json.dumps(provenance_table(sources), indent=1, ensure_ascii=False), encoding="utf-8")
+        (staging / "build.json").write_text(json.dumps({
+            "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "seconds": round(time.perf_counter() - started, 2),
+            "geometry": geometry,
+        }, indent=1), encoding="utf-8")
+        (staging / "fingerprint").write_text(fingerprint)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    final = builds / stamp
+    os.replace(staging, final)
+    _switch(link, final)
+    _clean_old_builds(builds, final)
+    log(f"dataset built in {time.perf_counter() - started:.1f} s: {link}")
+    return link
+
+
+__all__ = ["build", "BuildError", "SourceError"]

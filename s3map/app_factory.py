@@ -1,0 +1,64 @@
+"""Build the Dash app: layout from the dataset, callbacks registered, assets and GeoJSON served locally."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dash
+import flask
+from flask import abort, send_from_directory
+
+from s3map import config
+from s3map.data.store import get_dataset
+
+ASSETS = config.PROJECT_ROOT / "assets"
+BOOTSTRAP_CSS = Path(__import__("flask_bootstrap").__file__).parent / "static" / "bootstrap5" / "css"
+ONE_YEAR = 31_536_000
+
+
+def create_app(dataset=None) -> dash.Dash:
+    dataset = dataset or get_dataset()
+    server = flask.Flask(__name__)
+    server.config["COMPRESS_MIMETYPES"] = [
+        "text/html", "text/css", "text/plain", "application/json", "application/javascript",
+        "text/javascript", "application/geo+json", "image/svg+xml"]
+    register_static_routes(server, dataset)
+    app = dash.Dash(
+        __name__, server=server, title="S3 Observatory", assets_folder=str(ASSETS),
+        external_stylesheets=["/vendor/bootstrap.min.css"],  # served from this server: no CDN
+        serve_locally=True, compress=True, update_title=None,
+        meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"},
+                   {"name": "description", "content": "Smart Specialisation Strategies on a map"}],
+    )
+    from s3map.callbacks import view  # noqa: F401  (registers the callbacks)
+    from s3map.ui.layout import build_layout
+    app.layout = build_layout(dataset)
+    return app
+
+
+def register_static_routes(server: flask.Flask, dataset) -> None:
+    geo_dir = dataset.folder / "geo"
+    allowed = set(dataset.geo_files.values())
+
+    @server.route("/geo/<name>")
+    def geojson(name: str):
+        # Names are content-hashed, so a browser may keep them for a year without asking again.
+        if name not in allowed:
+            abort(404)
+        response = send_from_directory(geo_dir, name, mimetype="application/geo+json", max_age=ONE_YEAR)
+        response.headers["Cache-Control"] = f"public, max-age={ONE_YEAR}, immutable"
+        return response
+
+    @server.route("/topojson/<name>")
+    def empty_topojson(name: str):
+        # plotly.js asks for its world base map even when every base layer is hidden. We draw only
+        # our own NUTS GeoJSON, so answer with an empty topology instead of a call to a CDN.
+        if not name.endswith(".json"):
+            abort(404)
+        response = flask.jsonify({"type": "Topology", "objects": {}, "arcs": []})
+        response.headers["Cache-Control"] = f"public, max-age={ONE_YEAR}"
+        return response
+
+    @server.route("/vendor/bootstrap.min.css")
+    def bootstrap_css():
+        return send_from_directory(BOOTSTRAP_CSS, "bootstrap.min.css", max_age=86_400)

@@ -1,0 +1,16 @@
+"""Every component id in one place, so layout, callbacks and browser tests agree."""
+
+URL = "url"
+NOTICE = "notice"
+INDICATOR = "indicator"
+YEAR = "year"
+YEAR_LABEL = "year-label"
+MAP = "map"
+MAP_CAPTION = "map-caption"
+PANEL = "region-panel"
+PANEL_TITLE = "region-panel-title"
+INDICATOR_TABLE = "region-indicators"
+STRATEGY = "region-strategy"
+SOURCES = "sources"
+CLEAR_REGION = "clear-region"
+MAP_SHOWN = "map-shown"  # small store: which indicator/year/region the map currently draws

@@ -1,0 +1,79 @@
+import json
+import shutil
+
+import pandas as pd
+import pytest
+
+from s3map import config
+from s3map.data import build as build_module
+from s3map.data.errors import BuildError
+from s3map.data.stats import dataset_stats
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """A complete build into a temporary folder (the real upstream files, from the mirror)."""
+    folder = tmp_path_factory.mktemp("dataset") / "build"
+    patch = pytest.MonkeyPatch()
+    patch.setenv("S3MAP_DATA", str(folder))
+    messages = []
+    build_module.build(force=True, log=messages.append)
+    yield folder, patch
+    patch.undo()
+
+
+def test_build_outputs_and_stats(built):
+    folder, _ = built
+    stats = dataset_stats(folder)
+    assert stats["geometry"]["features_per_level"] == {"0": 37, "1": 123, "2": 328, "3": 1351}
+    assert set(stats["geometry"]["regions_without_geometry"]) == {"ES70", "FRY1", "FRY2", "FRY3", "FRY4", "FRY5"}
+    indicators = stats["indicators"]
+    assert len(indicators) >= 8
+    for key in ("gdp_pps_hab", "gdp_pps_hab_eu", "population", "gerd_pc_gdp", "unemployment_rate",
+                "employment_rate", "tertiary_attainment", "hrst_pc_act", "rii"):
+        assert indicators[key]["unit"] and indicators[key]["regions_nuts2"] > 150, key
+    assert stats["code_changes"]["mapped"]["NL35"] > 0
+    assert "PT1A" in stats["code_changes"]["dropped"]
+    values = pd.read_parquet(folder / "indicators.parquet")
+    assert list(values.columns) == ["region", "level", "indicator", "year", "value", "unit", "flag", "source", "note"]
+    assert not values.duplicated(["region", "indicator", "year"]).any()
+    # A known published value: GDP per inhabitant of Małopolskie in 2023, 69% of the EU average.
+    row = values[(values["region"] == "PL21") & (values["indicator"] == "gdp_pps_hab_eu") & (values["year"] == 2023)]
+    assert row["value"].tolist() == [69.0]
+    # Provenance travels with the dataset.
+    provenance = json.loads((folder / "provenance.json").read_text())
+    assert all(entry["sha256"] and entry["licence"] for entry in provenance)
+    # Web geometry is light: level 2 under 300 kB, ids only.
+    geo = json.loads((folder / "geo" / "index.json").read_text())
+    level2 = folder / "geo" / geo["2"]
+    assert level2.stat().st_size < 300_000
+    feature = json.loads(level2.read_text())["features"][0]
+    assert set(feature["properties"]) == {"id"}
+
+
+def test_second_build_is_a_no_op(built):
+    folder, _ = built
+    before = folder.resolve()
+    messages = []
+    build_module.build(log=messages.append)
+    assert messages == [f"dataset up to date: {folder}"]
+    assert folder.resolve() == before
+
+
+def test_failed_build_leaves_previous_dataset_intact(built, tmp_path, monkeypatch):
+    folder, _ = built
+    before_target = folder.resolve()
+    before_files = sorted(p.name for p in before_target.iterdir())
+    curated = tmp_path / "s3"
+    shutil.copytree(config.curated_dir(), curated)
+    seed = curated / "priorities" / "seed.csv"
+    frame = pd.read_csv(seed, dtype=str, keep_default_na=False)
+    frame.loc[5, "nuts_code"] = "ZZ99"
+    frame.to_csv(seed, index=False)
+    monkeypatch.setattr(config, "curated_dir", lambda: curated)
+    with pytest.raises(BuildError, match=r"seed.csv, row 7: territory 'ZZ99' is not a NUTS 2021 code"):
+        build_module.build(force=True, log=lambda *_: None)
+    assert folder.resolve() == before_target
+    assert sorted(p.name for p in before_target.iterdir()) == before_files
+    leftovers = [p for p in folder.parent.glob("build.versions/*") if p != before_target]
+    assert leftovers == []  # the failed attempt cleaned up after itself

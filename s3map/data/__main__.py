@@ -16,6 +16,7 @@ def main(argv: list[str] | None = None) -> int:
     build_cmd = commands.add_parser("build", help="build the dataset from upstream files (atomic)")
     build_cmd.add_argument("--force", action="store_true", help="rebuild even if inputs are unchanged")
     commands.add_parser("stats", help="print a JSON summary of the built dataset")
+    commands.add_parser("coder-eval", help="agreement of the coder with the hand-coded sample")
     import_cmd = commands.add_parser("import", help="add a strategy table (CSV/XLSX, documented schema)")
     import_cmd.add_argument("file")
     import_cmd.add_argument("--name", help="name to store it under (default: the file's name)")
@@ -28,6 +29,9 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "stats":
             from s3map.data.stats import dataset_stats
             print(json.dumps(dataset_stats(), indent=2, ensure_ascii=False))
+        elif args.command == "coder-eval":
+            from s3map.data.coder_eval import main as coder_eval
+            coder_eval()
         elif args.command == "import":
             from s3map.data.importer import import_table
             import_table(args.file, name=args.name)

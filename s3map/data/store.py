@@ -149,7 +149,8 @@ class Dataset:
         mask = self.strategies["territory"].map(lambda t: bool(candidates & set(t.split())))
         found = self.strategies[mask].copy()
         found["territory_level"] = found["territory"].map(lambda t: min(len(c) for c in t.split()) - 2)
-        return found.sort_values(["current", "territory_level", "period_end"], ascending=[False, False, False])
+        found["in_force"] = found["current"] & ~found["superseded"]
+        return found.sort_values(["in_force", "territory_level", "period_start"], ascending=[False, False, False])
 
     def priorities_of(self, strategy_id: str) -> pd.DataFrame:
         return self.priorities[self.priorities["strategy_id"] == strategy_id]

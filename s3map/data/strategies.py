@@ -147,6 +147,7 @@ def normalise(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     strategies["period_start"] = strategies["period"].map(lambda p: period_bounds(p)[0]).astype("Int64")
     strategies["period_end"] = strategies["period"].map(lambda p: period_bounds(p)[1]).astype("Int64")
     strategies["current"] = strategies["period"].map(is_current)
+    strategies["superseded"] = superseded(strategies)
     priorities = pd.DataFrame({
         "priority_id": frame["strategy_id"] + "/" + frame["priority_name"].map(slug),
         "strategy_id": frame["strategy_id"],
@@ -159,6 +160,13 @@ def normalise(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
         "row": frame["row"],
     })
     return strategies, priorities
+
+
+def superseded(strategies: pd.DataFrame) -> pd.Series:
+    """A current list is superseded when the same territory has a current list that starts later."""
+    latest_start = strategies[strategies["current"]].groupby("territory")["period_start"].max()
+    later = strategies["territory"].map(latest_start)
+    return (strategies["current"] & later.notna() & (strategies["period_start"] < later)).astype(bool)
 
 
 def load_curated(known_regions: set[str], folder: Path | None = None) -> pd.DataFrame:
@@ -217,8 +225,10 @@ def strategy_summary(strategies: pd.DataFrame, priorities: pd.DataFrame, codes: 
         "strategies_total": int(len(strategies)),
         "strategies_national": int((strategies["level"] == "national").sum()),
         "strategies_regional": int((strategies["level"] == "regional").sum()),
-        "strategies_current": int(strategies["current"].sum()),
+        "strategies_current": int((strategies["current"] & ~strategies["superseded"]).sum()),
+        "strategies_superseded": int(strategies["superseded"].sum()),
         "strategies_history": int((~strategies["current"]).sum()),
+        "territories_with_current_list": int(strategies.loc[strategies["current"], "territory"].nunique()),
         "priorities_total": int(len(priorities)),
         "priorities_with_source_share": round(float((priorities["source_url"].str.startswith("http")).mean()), 4),
         "priorities_secondary_source_share": round(float((priorities["source_type"] != "official").mean()), 4),

@@ -53,7 +53,8 @@ def strategy_section(dataset, code: str) -> list:
     for record in strategies.head(3).itertuples(index=False):
         priorities = dataset.priorities_of(record.strategy_id)
         codes = dataset.codes_of(priorities["priority_id"].tolist())
-        status = "current" if record.current else "history (earlier period)"
+        status = ("current" if record.in_force else "superseded by a later list" if record.current
+                  else "history (earlier period)")
         links = []
         if record.document_url:
             links.append(html.A("strategy document", href=record.document_url, target="_blank", rel="noopener"))
@@ -79,5 +80,5 @@ def strategy_section(dataset, code: str) -> list:
                     + (" · list partial" if record.completeness == "partial" else "")]
                    + ([" · "] + links if links else []), className="strategy-meta"),
             html.Ol(items, className="priority-list"),
-        ], className=f"strategy {'current' if record.current else 'history'}"))
+        ], className=f"strategy {'current' if record.in_force else 'history'}"))
     return out

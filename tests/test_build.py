@@ -43,12 +43,12 @@ def test_build_outputs_and_stats(built):
     # Provenance travels with the dataset.
     provenance = json.loads((folder / "provenance.json").read_text())
     assert all(entry["sha256"] and entry["licence"] for entry in provenance)
-    # Web geometry is light: level 2 under 300 kB, ids only.
+    # Web geometry is light: level 2 under 300 kB, ids and names only.
     geo = json.loads((folder / "geo" / "index.json").read_text())
     level2 = folder / "geo" / geo["2"]
     assert level2.stat().st_size < 300_000
     feature = json.loads(level2.read_text())["features"][0]
-    assert set(feature["properties"]) == {"id"}
+    assert set(feature["properties"]) == {"id", "na"}
 
 
 def test_second_build_is_a_no_op(built):

@@ -1,73 +1,115 @@
 from dash import no_update
 
 from s3map.callbacks.view import render_for, sync_state_for
-from s3map.figures.map import TRACE_NO_DATA, TRACE_SELECTED, TRACE_VALUES
+from s3map.figures.map import T_BASE, T_FILTERED, T_P0, T_P2, T_SELECTED, T_VALUES
 from s3map.state import ViewState, parse, to_search
 from s3map.ui import ids
 
 
-def test_url_round_trip(dataset):
-    state = ViewState(indicator="gerd_pc_gdp", year=2021, region="PL21")
+def test_url_round_trip_of_a_full_view(dataset):
+    state = ViewState(mode="priorities", indicator="gerd_pc_gdp", year=2021, classes="quantile", palette="Viridis",
+                      codes=("nace:C10", "sdg:SDG7"), keyword="hydrogen", countries=("PL", "ES"), ris=("Strong",),
+                      category=("less",), partnership="Solar Energy", region="PL21", compare=("ES30", "PL21"),
+                      view=(-16.5, 31.8, 10.0), present=True)
     parsed, notices = parse(to_search(state), dataset)
-    assert parsed == state and notices == []
+    assert notices == [] and parsed == state
 
 
 def test_hostile_or_invalid_parameters_are_ignored_with_a_notice(dataset):
-    search = "?indicator=<script>alert(1)</script>&year=1850&region=PL21%27--&x=1"
+    search = ("?indicator=<script>alert(1)</script>&year=1850&region=PL21%27--&x=1&codes=nace:ZZ9,sdg:SDG7"
+              "&country=XX&view=1e999,0,1&q=%3Cimg%20src%3Dx%3E&mode=evil")
     state, notices = parse(search, dataset)
-    assert state == ViewState()  # defaults: nothing from the bad parameters got through
-    assert len(notices) == 4
-    assert any("unknown indicator" in n for n in notices)
-    assert any("Ignored year '1850'" in n for n in notices)
-    assert any("unknown region code" in n for n in notices)
-    assert all("<script>" not in n or "Ignored unknown indicator" in n for n in notices)
+    assert state == ViewState(codes=("sdg:SDG7",))  # only the one valid value got through
+    text = " ".join(notices)
+    for expected in ("unknown indicator", "Ignored year '1850'", "unknown region code", "unknown parameter 'x'",
+                     "unknown taxonomy code 'nace:ZZ9'", "unknown country", "map position", "keyword", "mode"):
+        assert expected in text, expected
+    assert "<script>" not in text and "<img" not in text
     long_state, long_notices = parse("?region=" + "A" * 500, dataset)
     assert long_state.region is None and "too long" in long_notices[0]
 
 
+def values(**changes):
+    return changes
+
+
 def test_choosing_an_indicator_writes_the_url_and_resets_the_year(dataset):
-    out = sync_state_for("?indicator=gdp_pps_hab_eu&year=2010", ids.INDICATOR, "gerd_pc_gdp", 2010, None, dataset)
-    search, indicator, year, year_min, year_max, marks, notice, notice_open = out
+    out = sync_state_for("?indicator=gdp_pps_hab_eu&year=2010", ids.INDICATOR, values(**{ids.INDICATOR: "gerd_pc_gdp"}),
+                         dataset)
+    search, mode, indicator, year, year_min, year_max = out[:6]
     assert search == "?indicator=gerd_pc_gdp"
-    assert indicator == "gerd_pc_gdp" and year == dataset.latest_year("gerd_pc_gdp")
+    assert indicator == "gerd_pc_gdp" and year == dataset.default_year("gerd_pc_gdp")
     assert (year_min, year_max) == (dataset.years("gerd_pc_gdp")[0], dataset.years("gerd_pc_gdp")[-1])
 
 
-def test_clicking_a_region_selects_it(dataset):
-    click = {"points": [{"location": "ES30"}]}
-    out = sync_state_for("?indicator=rii", ids.MAP, "rii", 2023, click, dataset)
+def test_filters_combine_and_clear_in_one_click(dataset):
+    search = "?indicator=rii"
+    search = sync_state_for(search, ids.COUNTRY, values(**{ids.COUNTRY: ["PL", "CZ"]}), dataset)[0]
+    search = sync_state_for(search, ids.RIS, values(**{ids.RIS: ["Moderate"]}), dataset)[0]
+    assert search == "?indicator=rii&country=PL,CZ&ris=Moderate"
+    cleared = sync_state_for(search, ids.CLEAR_FILTERS, values(), dataset)[0]
+    assert cleared == "?indicator=rii"
+
+
+def test_clicking_a_region_or_zooming_updates_the_url(dataset):
+    out = sync_state_for("?indicator=rii", ids.MAP, values(**{ids.MAP: {"points": [{"location": "ES30"}]}}), dataset)
     assert out[0] == "?indicator=rii&region=ES30"
+    out = sync_state_for(out[0], {"type": ids.ZOOM, "index": "Açores"}, values(), dataset)
+    assert out[0] == "?indicator=rii&region=ES30&view=-27.5,38.5,9"
 
 
 def test_loading_a_url_sets_the_controls_and_shows_notices(dataset):
-    out = sync_state_for("?indicator=rii&year=2019&region=nope", None, "gdp_pps_hab_eu", 2023, None, dataset)
-    search, indicator, year, *_, notice, notice_open = out
-    assert search is no_update and indicator == "rii" and year == 2019
-    assert notice_open is True and "unknown region code" in notice[0]
+    out = sync_state_for("?indicator=rii&year=2019&region=nope", None, values(), dataset)
+    assert out[0] is no_update and out[2] == "rii" and out[3] == 2019
+    assert out[-1] is True and "unknown region code" in out[-2]
 
 
-def test_render_patches_only_what_changed(dataset):
-    shown = {"indicator": "gdp_pps_hab_eu", "year": 2023, "region": None}
-    patch, panel, year_label, caption, now = render_for("?indicator=gdp_pps_hab_eu&region=PL21", shown, dataset)
-    operations = patch.to_plotly_json()["operations"]
-    touched = {tuple(op["location"][:2]) for op in operations}
-    assert touched == {("data", TRACE_SELECTED)}  # the region changed, not the values
-    assert now == {"indicator": "gdp_pps_hab_eu", "year": 2023, "region": "PL21"}
+def operations(patch):
+    return patch.to_plotly_json()["operations"]
+
+
+def touched_traces(patch):
+    return {op["location"][1] for op in operations(patch) if op["location"][0] == "data"}
+
+
+def test_render_patches_only_what_changed_and_never_geometry(dataset):
+    patch, panel, *_, shown = render_for("?indicator=gdp_pps_hab_eu", {}, dataset)
+    assert T_VALUES in touched_traces(patch)
+    patch, panel, *_, shown = render_for("?indicator=gdp_pps_hab_eu&region=PL21", shown, dataset)
+    assert touched_traces(patch) == {T_SELECTED}  # the region changed, not the values
     assert "Małopolskie" in str(panel)
-
-    patch, *_ = render_for("?indicator=gerd_pc_gdp&year=2021&region=PL21", now, dataset)
-    operations = patch.to_plotly_json()["operations"]
-    locations = {tuple(op["location"][:2]) for op in operations}
-    assert locations == {("data", TRACE_NO_DATA), ("data", TRACE_VALUES)}
-    assert all("geojson" not in op["location"] for op in operations)  # never geometry
-    values = next(op for op in operations if op["location"] == ["data", TRACE_VALUES, "z"])["params"]["value"]
-    no_data = next(op for op in operations if op["location"] == ["data", TRACE_NO_DATA, "locations"])["params"]["value"]
+    patch, *_, shown = render_for("?indicator=gerd_pc_gdp&year=2021&region=PL21", shown, dataset)
+    assert T_VALUES in touched_traces(patch) and T_SELECTED not in touched_traces(patch)
+    assert not [op for op in operations(patch) if "geojson" in op["location"]]
+    z = next(op for op in operations(patch) if op["location"] == ["data", T_VALUES, "z"])["params"]["value"]
+    base = next(op for op in operations(patch) if op["location"] == ["data", T_BASE, "locations"])["params"]["value"]
     frame = dataset.map_values("gerd_pc_gdp", 2021)
-    assert len(values) == frame["value"].notna().sum() and len(no_data) == frame["value"].isna().sum()
-
-    same, *_ = render_for("?indicator=gerd_pc_gdp&year=2021&region=PL21",
-                          {"indicator": "gerd_pc_gdp", "year": 2021, "region": "PL21"}, dataset)
+    assert len(z) == frame["value"].notna().sum() and len(base) == frame["value"].isna().sum()
+    same, *_ = render_for("?indicator=gerd_pc_gdp&year=2021&region=PL21", shown, dataset)
     assert same is no_update
+
+
+def test_filter_moves_regions_to_the_filtered_trace(dataset):
+    patch, *rest = render_for("?indicator=gdp_pps_hab_eu&country=PL&category=less", {}, dataset)
+    ops = {tuple(op["location"]): op["params"]["value"] for op in operations(patch) if op["location"][0] == "data"}
+    shown = ops[("data", T_VALUES, "locations")] + ops[("data", T_BASE, "locations")]
+    expected = set(dataset.filter_regions(("PL",), (), ("less",), None)) & set(dataset.nuts2_eu_drawn)
+    assert set(shown) == expected and all(code.startswith("PL") for code in shown)
+    assert "PL91" not in shown  # Warszawski stołeczny is a more developed region
+    assert set(ops[("data", T_FILTERED, "locations")]) == set(dataset.nuts2_eu_drawn) - expected
+    summary = rest[3]
+    assert "country PL" in summary and f"{len(expected)} of" in summary
+
+
+def test_priority_mode_draws_strategies_on_their_own_territory(dataset):
+    patch, *rest = render_for("?mode=priorities&q=hydrogen", {}, dataset)
+    ops = {tuple(op["location"]): op["params"]["value"] for op in operations(patch) if op["location"][0] == "data"}
+    matches = dataset.priority_matches((), "hydrogen")
+    assert len(matches) > 0
+    for level, trace in ((0, T_P0), (2, T_P2)):
+        expected = set(matches.loc[matches["territory_level"] == level, "territory"]) & dataset.drawable_codes
+        assert set(ops[("data", trace, "locations")]) == expected
+    assert ops[("data", T_VALUES, "locations")] == []
 
 
 def test_panel_lists_strategy_priorities_with_sources(dataset):

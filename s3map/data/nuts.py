@@ -67,13 +67,15 @@ def web_geometry(geometry: dict, decimals: int = WEB_DECIMALS) -> dict | None:
 
 
 def web_feature_collection(features: list[dict]) -> dict:
-    """Only the id is kept: names and values travel separately, so the file never changes with data."""
+    """Id and name only: values travel separately, so the file never changes with the data."""
     out = []
     for feature in features:
         geometry = web_geometry(feature["geometry"])
         if geometry is not None:
-            out.append({"type": "Feature", "id": feature["properties"]["id"],
-                        "properties": {"id": feature["properties"]["id"]}, "geometry": geometry})
+            props = feature["properties"]
+            out.append({"type": "Feature", "id": props["id"],
+                        "properties": {"id": props["id"], "na": props.get("na") or props["id"]},
+                        "geometry": geometry})
     return {"type": "FeatureCollection", "features": out}
 
 

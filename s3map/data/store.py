@@ -6,6 +6,7 @@ No Dash here: the notebook, the API and the tests use the same functions.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -74,6 +75,15 @@ class Dataset:
         return r.loc[(r["level"] == 2) & r["has_geometry"], "code"].tolist()
 
     @cached_property
+    def nuts2_eu_drawn(self) -> pd.Index:
+        r = self.regions
+        return pd.Index(r.loc[(r["level"] == 2) & r["has_geometry"] & r["eu"], "code"])
+
+    @cached_property
+    def drawable_codes(self) -> set[str]:
+        return set(self.regions.loc[self.regions["has_geometry"], "code"])
+
+    @cached_property
     def context_countries(self) -> list[str]:
         """Non-EU countries in the geometry, drawn grey for context."""
         r = self.regions
@@ -84,8 +94,18 @@ class Dataset:
         group = self._by_indicator[indicator]
         return sorted(group.loc[group["level"] == 2, "year"].unique().tolist()) or sorted(group["year"].unique().tolist())
 
-    def latest_year(self, indicator: str) -> int:
-        return self.years(indicator)[-1]
+    @lru_cache(maxsize=64)
+    def default_year(self, indicator: str) -> int:
+        """The latest year with at least half the NUTS 2 coverage of the best-covered year.
+
+        Eurostat's newest year often holds a handful of early reporters (GERD 2024: 5 regions);
+        opening on it would show an almost empty map.
+        """
+        group = self._by_indicator[indicator]
+        counts = group[group["level"] == 2].groupby("year")["region"].nunique()
+        if counts.empty:
+            return self.years(indicator)[-1]
+        return int(counts[counts >= 0.5 * counts.max()].index.max())
 
     @lru_cache(maxsize=512)
     def map_values(self, indicator: str, year: int) -> pd.DataFrame:
@@ -141,6 +161,129 @@ class Dataset:
             if candidate in self.ris_groups.index:
                 return str(self.ris_groups.loc[candidate, "group"])
         return None
+
+    # ---- filters -------------------------------------------------------------------------
+    @cached_property
+    def eu_countries(self) -> list[str]:
+        r = self.regions
+        return sorted(r.loc[(r["level"] == 0) & r["eu"], "code"].tolist())
+
+    @cached_property
+    def partnership_names(self) -> list[str]:
+        return sorted(self.partnerships["partnership"].unique().tolist())
+
+    @cached_property
+    def region_attributes(self) -> pd.DataFrame:
+        """EU NUTS 2 regions (incl. those without geometry) with what the filters need.
+
+        Cohesion-policy category from GDP per inhabitant in PPS, % of EU27 average, mean of
+        2015-2017 (the reference years of the 2021-2027 allocation): less developed < 75,
+        transition 75-100, more developed > 100 (Regulation (EU) 2021/1060, Art. 108).
+        """
+        r = self.regions
+        nuts2 = r[(r["level"] == 2) & r["eu"]][["code", "name", "country", "nuts1", "has_geometry"]].copy()
+        gdp = self.values[(self.values["indicator"] == "gdp_pps_hab_eu") & self.values["year"].between(2015, 2017)]
+        mean = gdp.groupby("region")["value"].agg(["mean", "size"])
+        nuts2["gdp_eu_2015_2017"] = mean["mean"].where(mean["size"] == 3).reindex(nuts2.index).astype(float)
+        nuts2["category"] = pd.cut(nuts2["gdp_eu_2015_2017"], [-1, 75, 100, 1e9], right=False,
+                                   labels=["less", "transition", "more"]).astype("object")
+        nuts2["ris_group"] = [self.ris_group(code) for code in nuts2.index]
+        members = self.partnerships[self.partnerships["nuts_code"] != ""]
+        member_map: dict[str, set[str]] = {}
+        for name, code in zip(members["partnership"], members["nuts_code"]):
+            for region in nuts2.index[nuts2.index.str.startswith(code) | (nuts2.index == code[:4])]:
+                member_map.setdefault(region, set()).add(name)
+        nuts2["partnerships"] = [sorted(member_map.get(code, ())) for code in nuts2.index]
+        return nuts2
+
+    def filter_regions(self, countries=(), ris=(), category=(), partnership=None) -> pd.Index:
+        """NUTS 2 codes that pass every active filter (all EU NUTS 2 when none is active)."""
+        a = self.region_attributes
+        mask = pd.Series(True, index=a.index)
+        if countries:
+            mask &= a["country"].isin(countries)
+        if ris:
+            mask &= a["ris_group"].isin(ris)
+        if category:
+            mask &= a["category"].isin(category)
+        if partnership:
+            mask &= a["partnerships"].map(lambda names: partnership in names)
+        return a.index[mask.to_numpy()]
+
+    # ---- priorities on the map -----------------------------------------------------------
+    def has_code(self, code: str) -> bool:
+        taxonomy, _, value = code.partition(":")
+        return (taxonomy, value) in self._taxonomy_keys
+
+    @cached_property
+    def _taxonomy_keys(self) -> set:
+        return set(zip(self.taxonomy["taxonomy"], self.taxonomy["code"]))
+
+    @cached_property
+    def in_force(self) -> pd.DataFrame:
+        s = self.strategies
+        return s[s["current"] & ~s["superseded"]]
+
+    @cached_property
+    def _map_codes(self) -> pd.DataFrame:
+        """Codes used to put priorities on the map: a person's codes, else the coder's top proposal."""
+        c = self.priority_codes
+        return c[(c["method"] == "curated") | (c["rank"] == 1)][["priority_id", "taxonomy", "code"]]
+
+    @lru_cache(maxsize=256)
+    def priority_matches(self, codes: tuple[str, ...] = (), keyword: str = "") -> pd.DataFrame:
+        """Per in-force strategy territory: how many of its priorities match the codes or keyword.
+
+        A NACE section (C) matches its divisions (C10...). Columns: territory, level, strategy_id,
+        title, matches, names.
+        """
+        columns = ["strategy_id", "matches", "names", "territory", "title", "level", "territory_level"]
+        if not codes and not keyword:
+            return pd.DataFrame(columns=columns)
+        priorities = self.priorities[self.priorities["strategy_id"].isin(self.in_force["strategy_id"])]
+        hit = pd.Series(False, index=priorities.index)
+        if codes:
+            wanted = [tuple(code.split(":", 1)) for code in codes]
+            c = self._map_codes
+            selected = pd.Series(False, index=c.index)
+            for taxonomy, value in wanted:
+                same = c["taxonomy"] == taxonomy
+                selected |= same & ((c["code"] == value) | (c["code"].str.startswith(value) if
+                                                           (taxonomy == "nace" and len(value) == 1) else False))
+            hit |= priorities["priority_id"].isin(c.loc[selected, "priority_id"])
+        if keyword:
+            pattern = r"(?<!\w)" + re.escape(keyword.strip())
+            text = priorities["name"] + " " + priorities["description"]
+            hit |= text.str.contains(pattern, case=False, regex=True)
+        matched = priorities[hit]
+        grouped = matched.groupby("strategy_id").agg(matches=("name", "size"), names=("name", lambda s: list(s)))
+        strategies = self.in_force.set_index("strategy_id")[["territory", "title", "level"]]
+        out = grouped.join(strategies, how="inner").reset_index()
+        out = out.assign(territory=out["territory"].str.split()).explode("territory")
+        out["territory_level"] = out["territory"].str.len() - 2
+        return out.reset_index(drop=True)
+
+    @cached_property
+    def nuts2_with_current_strategy(self) -> set[str]:
+        """EU NUTS 2 regions covered by an in-force strategy (own, NUTS 1, national or NUTS 3 within)."""
+        covered = set()
+        nuts2 = self.region_attributes.index
+        for territory in self.in_force["territory"].str.split().explode():
+            if len(territory) <= 4:
+                covered |= set(nuts2[nuts2.str.startswith(territory)])
+            else:
+                covered.add(territory[:4])
+        return covered
+
+    def nuts2_covered_by(self, territories) -> set[str]:
+        nuts2 = self.region_attributes.index
+        covered = set()
+        for territory in territories:
+            if len(territory) <= 4:
+                covered |= set(nuts2[nuts2.str.startswith(territory)])
+            else:
+                covered.add(territory[:4])
+        return covered
 
     # ---- strategies ----------------------------------------------------------------------
     def strategies_for(self, code: str) -> pd.DataFrame:

@@ -1,7 +1,8 @@
-"""The choropleth: pure functions from data to a Plotly figure, and to the patch that updates it.
+"""The choropleth: pure functions from data to a Plotly figure, and to the update that changes it.
 
 Geometry is never embedded: each trace points at a content-hashed GeoJSON URL that the browser
-fetches once and caches; updates carry only codes and values.
+fetches once and caches (region names travel in that file too); an update carries only codes,
+values and short hover notes.
 """
 
 from __future__ import annotations
@@ -10,109 +11,205 @@ import math
 
 import numpy as np
 import pandas as pd
+import plotly.colors
 import plotly.graph_objects as go
 
-NO_DATA_COLOUR = "#b8b8b8"
+NO_DATA_COLOUR = "#a8a8a8"
+NO_MATCH_COLOUR = "#c9d6e3"
+FILTERED_COLOUR = "#f8f8f8"
 CONTEXT_COLOUR = "#ececec"
 BORDER_COLOUR = "#ffffff"
-COLOURSCALE = "YlGnBu"  # ColorBrewer sequential: colour-blind safe, prints in grey
-ATTRIBUTION = "© EuroGeographics for the administrative boundaries · Source: Eurostat; European Commission (RIS 2023)"
-# Traces, in drawing order; callbacks patch them by index.
-TRACE_CONTEXT, TRACE_NO_DATA, TRACE_VALUES, TRACE_SELECTED = 0, 1, 2, 3
-EUROPE_FRAME = {"lon": [-24.5, 42.0], "lat": [34.0, 70.5]}
+PRIORITY_SCALE = "Oranges"
+ATTRIBUTION = "© EuroGeographics for the administrative boundaries · Source: Eurostat; European Commission"
+QUANTILES = 5
+FLAGS = {"b": "break in series", "p": "provisional", "e": "estimated", "u": "low reliability",
+         "d": "definition differs", "c": "confidential"}
+
+# Traces in drawing order (later ones on top); updates address them by index.
+T_CONTEXT, T_BASE, T_NO_MATCH, T_VALUES, T_P0, T_P1, T_P2, T_P3, T_FILTERED, T_SELECTED = range(10)
+PRIORITY_TRACES = {0: T_P0, 1: T_P1, 2: T_P2, 3: T_P3}
+EUROPE_VIEW = (10.0, 52.0, 1.0)
+NAME = "%{properties.na}"
 
 
 def format_value(value: float | None, decimals: int) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
         return "no data"
     return f"{value:,.{decimals}f}".replace(",", "\u202f")  # thin space: readable, not locale-bound
 
 
-def hover_rows(frame: pd.DataFrame, unit: str, year: int, decimals: int) -> list[list[str]]:
-    """customdata per region: name, code, value text, unit, year, note."""
-    rows = []
-    for code, name, value, note, flag in zip(frame["code"], frame["name"], frame["value"], frame["note"], frame["flag"]):
-        text = format_value(value, decimals)
-        extra = "; ".join(part for part in (_flag_text(flag), note) if part)
-        rows.append([name, code, text, unit if text != "no data" else "", str(year), extra])
-    return rows
-
-
-FLAGS = {"b": "break in series", "p": "provisional", "e": "estimated", "u": "low reliability",
-         "d": "definition differs", "c": "confidential"}
-
-
-def _flag_text(flag: str) -> str:
+def flag_text(flag: str) -> str:
     return ", ".join(FLAGS.get(ch, ch) for ch in str(flag or "") if ch.strip())
 
 
-HOVER = ("<b>%{customdata[0]}</b> (%{customdata[1]})<br>%{customdata[2]} %{customdata[3]}"
-         "<br>%{customdata[4]}<br><i>%{customdata[5]}</i><extra></extra>")
+def _note(flag: str, note: str) -> str:
+    return "; ".join(part for part in (flag_text(flag), note) if part)
 
 
-def value_traces_update(frame: pd.DataFrame, label: str, unit: str, year: int, decimals: int) -> dict:
-    """What changes when indicator or year changes: per-trace codes, values, hover text, scale."""
-    has = frame["value"].notna()
-    with_data, without = frame[has], frame[~has]
+def quantile_breaks(values: np.ndarray, classes: int = QUANTILES) -> list[float]:
+    """Class edges at equal shares of regions; fewer classes when values repeat."""
+    edges = np.unique(np.quantile(values, np.linspace(0, 1, classes + 1)))
+    return edges.tolist() if len(edges) > 1 else [float(values.min()), float(values.max()) + 1e-9]
+
+
+def discrete_scale(palette: str, classes: int) -> list:
+    colours = plotly.colors.sample_colorscale(palette, [i / max(classes - 1, 1) for i in range(classes)])
+    scale = []
+    for i, colour in enumerate(colours):
+        scale += [[i / classes, colour], [(i + 1) / classes, colour]]
+    return scale
+
+
+def empty_trace_update() -> dict:
+    return {"locations": [], "z": [], "customdata": []}
+
+
+def indicator_update(frame: pd.DataFrame, keep: pd.Index, *, label: str, unit: str, year: int,
+                     decimals: int, classes: str = "continuous", palette: str = "YlGnBu") -> dict:
+    """Trace and layout changes for colouring by an indicator.
+
+    `frame`: map_values() of one indicator and year; `keep`: NUTS 2 codes passing the filters.
+    """
+    inside = frame[frame["code"].isin(keep)]
+    outside = frame[~frame["code"].isin(keep)]
+    has = inside["value"].notna()
+    with_data, without = inside[has], inside[~has]
     values = with_data["value"].to_numpy(dtype=float)
-    zmin, zmax = (float(np.nanmin(values)), float(np.nanmax(values))) if len(values) else (0.0, 1.0)
+    texts = [format_value(v, decimals) for v in values]
+    notes = [_note(f, n) for f, n in zip(with_data["flag"], with_data["note"])]
+    layout = {"coloraxis.colorbar.title.text": unit, "coloraxis.showscale": bool(len(values)),
+              "coloraxis2.showscale": False}
+    if classes == "quantile" and len(values) >= QUANTILES:
+        edges = quantile_breaks(values)
+        z = np.clip(np.searchsorted(edges, values, side="right") - 1, 0, len(edges) - 2).tolist()
+        count = len(edges) - 1
+        layout.update({
+            "coloraxis.colorscale": discrete_scale(palette, count), "coloraxis.cmin": -0.5,
+            "coloraxis.cmax": count - 0.5, "coloraxis.colorbar.tickvals": list(range(count)),
+            "coloraxis.colorbar.ticktext": [f"{format_value(a, decimals)}–{format_value(b, decimals)}"
+                                            for a, b in zip(edges[:-1], edges[1:])],
+            "coloraxis.colorbar.tickmode": "array",
+        })
+    else:
+        z = [round(v, 6) for v in values.tolist()]
+        low, high = (float(values.min()), float(values.max())) if len(values) else (0.0, 1.0)
+        layout.update({"coloraxis.colorscale": plotly.colors.get_colorscale(palette), "coloraxis.cmin": low, "coloraxis.cmax": high,
+                       "coloraxis.colorbar.tickvals": None, "coloraxis.colorbar.ticktext": None,
+                       "coloraxis.colorbar.tickmode": "auto"})
     return {
-        "no_data": {"locations": without["code"].tolist(), "z": [0] * len(without),
-                    "customdata": hover_rows(without, unit, year, decimals)},
-        "values": {"locations": with_data["code"].tolist(), "z": [round(v, 6) for v in values.tolist()],
-                   "customdata": hover_rows(with_data, unit, year, decimals),
-                   "zmin": zmin, "zmax": zmax, "colorbar_title": f"{unit}"},
-        "title": f"{label}, {year}",
+        "traces": {
+            T_BASE: {"locations": without["code"].tolist(), "z": [0] * len(without), "name": "No data",
+                     "hovertemplate": f"<b>{NAME}</b> (%{{location}})<br>no data for {year}<extra></extra>"},
+            T_NO_MATCH: empty_trace_update(),
+            T_VALUES: {"locations": with_data["code"].tolist(), "z": z,
+                       "customdata": [[t, n] for t, n in zip(texts, notes)],
+                       "hovertemplate": (f"<b>{NAME}</b> (%{{location}})<br>%{{customdata[0]}} {unit}"
+                                         f"<br>{label}, {year}<br><i>%{{customdata[1]}}</i><extra></extra>")},
+            **{index: empty_trace_update() for index in PRIORITY_TRACES.values()},
+            T_FILTERED: {"locations": outside["code"].tolist(), "z": [0] * len(outside)},
+        },
+        "layout": layout,
+        "summary": {"shown": int(len(inside)), "with_data": int(len(with_data)), "total": int(len(frame))},
     }
 
 
-def map_figure(frame: pd.DataFrame, *, label: str, unit: str, year: int, decimals: int,
-               geo_urls: dict[str, str], context_codes: list[str]) -> go.Figure:
-    """The full map for one indicator and year (first load only; later changes are patches)."""
-    update = value_traces_update(frame, label, unit, year, decimals)
+def priority_update(matches: pd.DataFrame, nuts2: pd.Index, covered: set[str], keep: pd.Index,
+                    drawable: set[str], *, description: str) -> dict:
+    """Trace and layout changes for colouring by matching priorities.
+
+    `matches`: priority_matches() rows (territory, territory_level, title, matches, names);
+    `nuts2`: NUTS 2 codes drawn; `covered`: NUTS 2 codes with an in-force strategy;
+    `keep`: NUTS 2 codes passing the filters; `drawable`: codes that have geometry.
+    """
+    inside = nuts2[nuts2.isin(keep)]
+    outside = nuts2[~nuts2.isin(keep)]
+    no_strategy = [c for c in inside if c not in covered]
+    no_match = [c for c in inside if c in covered]
+    keep_set = set(keep)
+    traces = {
+        T_BASE: {"locations": no_strategy, "z": [0] * len(no_strategy), "name": "No current strategy recorded",
+                 "hovertemplate": f"<b>{NAME}</b> (%{{location}})<br>no current strategy recorded<extra></extra>"},
+        T_NO_MATCH: {"locations": no_match, "z": [0] * len(no_match)},
+        T_VALUES: empty_trace_update(),
+        T_FILTERED: {"locations": outside.tolist(), "z": [0] * len(outside)},
+    }
+    top = int(matches["matches"].max()) if len(matches) else 1
+    for level, index in PRIORITY_TRACES.items():
+        rows = matches[(matches["territory_level"] == level) & matches["territory"].isin(drawable)]
+        # A territory is drawn when some of it passes the filters (a country with one kept region).
+        if len(keep_set) < len(nuts2):
+            touches = rows["territory"].map(lambda t: any(c.startswith(t) or t.startswith(c) for c in keep_set))
+            rows = rows[touches.astype(bool)]
+        rows = rows.sort_values("matches").drop_duplicates("territory", keep="last")
+        traces[index] = {
+            "locations": rows["territory"].tolist(), "z": rows["matches"].astype(int).tolist(),
+            "customdata": [[title, "; ".join(names[:4]) + (" …" if len(names) > 4 else "")]
+                           for title, names in zip(rows["title"], rows["names"])],
+            "hovertemplate": (f"<b>{NAME}</b> (%{{location}})<br>%{{z}} matching priorit(ies) for {description}"
+                              "<br>%{customdata[0]}<br><i>%{customdata[1]}</i><extra></extra>"),
+        }
+    matched_nuts2 = set()
+    for territory in matches["territory"]:
+        matched_nuts2 |= {c for c in inside if c.startswith(territory) or territory.startswith(c)}
+    return {
+        "traces": traces,
+        "layout": {"coloraxis.showscale": False, "coloraxis2.showscale": bool(len(matches)),
+                   "coloraxis2.cmin": 0.5, "coloraxis2.cmax": max(top, 2) + 0.5,
+                   "coloraxis2.colorbar.title.text": "matching priorities"},
+        "summary": {"shown": int(len(inside)), "matched": len(matched_nuts2), "total": int(len(nuts2))},
+    }
+
+
+def _choropleth(name: str, geojson: str, *, colour: str | None = None, coloraxis: str | None = None,
+                showlegend: bool = False, hover: bool = True, line: float = 0.4) -> go.Choropleth:
+    kwargs = {"coloraxis": coloraxis} if coloraxis else {
+        "colorscale": [[0, colour], [1, colour]], "showscale": False}
+    return go.Choropleth(name=name, geojson=geojson, featureidkey="properties.id", locations=[], z=[],
+                         marker={"line": {"color": BORDER_COLOUR, "width": line}}, showlegend=showlegend,
+                         hoverinfo=None if hover else "skip", **kwargs)
+
+
+def base_figure(geo_urls: dict[str, str], context_codes: list[str], view=EUROPE_VIEW) -> go.Figure:
+    """Every trace, empty; `apply_update` fills them. Built once per page load."""
     figure = go.Figure()
-    figure.add_trace(go.Choropleth(
-        name="Outside the EU", geojson=geo_urls["0"], featureidkey="properties.id",
-        locations=context_codes, z=[0] * len(context_codes),
-        colorscale=[[0, CONTEXT_COLOUR], [1, CONTEXT_COLOUR]], showscale=False,
-        marker={"line": {"color": BORDER_COLOUR, "width": 0.5}}, hoverinfo="skip", showlegend=True,
-    ))
-    figure.add_trace(go.Choropleth(
-        name="No data", geojson=geo_urls["2"], featureidkey="properties.id",
-        locations=update["no_data"]["locations"], z=update["no_data"]["z"],
-        customdata=update["no_data"]["customdata"], hovertemplate=HOVER,
-        colorscale=[[0, NO_DATA_COLOUR], [1, NO_DATA_COLOUR]], showscale=False, showlegend=True,
-        marker={"line": {"color": BORDER_COLOUR, "width": 0.4}},
-    ))
-    values = update["values"]
-    figure.add_trace(go.Choropleth(
-        name=label, geojson=geo_urls["2"], featureidkey="properties.id",
-        locations=values["locations"], z=values["z"], customdata=values["customdata"],
-        hovertemplate=HOVER, colorscale=COLOURSCALE, zmin=values["zmin"], zmax=values["zmax"],
-        marker={"line": {"color": BORDER_COLOUR, "width": 0.4}}, showlegend=False,
-        colorbar={"title": {"text": values["colorbar_title"], "side": "right"}, "thickness": 14,
-                  "len": 0.75, "x": 0.99, "xanchor": "right", "y": 0.5, "outlinewidth": 0},
-    ))
-    figure.add_trace(go.Choropleth(
-        name="Selected region", geojson=geo_urls["2"], featureidkey="properties.id",
-        locations=[], z=[], colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]], showscale=False,
-        marker={"line": {"color": "#111111", "width": 3}}, hoverinfo="skip", showlegend=False,
-    ))
+    context = _choropleth("Outside the EU", geo_urls["0"], colour=CONTEXT_COLOUR, showlegend=True, hover=False, line=0.5)
+    context.update(locations=context_codes, z=[0] * len(context_codes))
+    figure.add_trace(context)
+    figure.add_trace(_choropleth("No data", geo_urls["2"], colour=NO_DATA_COLOUR, showlegend=True))
+    no_match = _choropleth("Strategy without a matching priority", geo_urls["2"], colour=NO_MATCH_COLOUR, showlegend=True)
+    no_match.update(hovertemplate=f"<b>{NAME}</b> (%{{location}})<br>no matching priority<extra></extra>")
+    figure.add_trace(no_match)
+    figure.add_trace(_choropleth("Values", geo_urls["2"], coloraxis="coloraxis"))
+    for level in range(4):
+        figure.add_trace(_choropleth(f"Strategies at NUTS {level}", geo_urls[str(level)], coloraxis="coloraxis2",
+                                     line=0.6))
+    filtered = _choropleth("Not in the filter", geo_urls["2"], colour=FILTERED_COLOUR, showlegend=True)
+    filtered.update(hovertemplate=f"<b>{NAME}</b> (%{{location}})<br>outside the current filter<extra></extra>")
+    figure.add_trace(filtered)
+    selected = _choropleth("Selected", geo_urls["2"], colour="rgba(0,0,0,0)", hover=False, line=3)
+    selected.marker.line.color = "#111111"
+    figure.add_trace(selected)
+    lon, lat, scale = view
     figure.update_geos(
         visible=False, showframe=False, showland=False, showcountries=False, showcoastlines=False,
-        projection={"type": "azimuthal equal area", "rotation": {"lon": 10, "lat": 52}},
-        lonaxis={"range": [-11, 34]}, lataxis={"range": [34.5, 70.5]},
+        projection={"type": "azimuthal equal area", "rotation": {"lon": 10, "lat": 52}, "scale": scale},
+        center={"lon": lon, "lat": lat}, lonaxis={"range": [-11, 34]}, lataxis={"range": [34.5, 70.5]},
         bgcolor="rgba(0,0,0,0)",
     )
+    colorbar = {"thickness": 14, "len": 0.7, "x": 0.99, "xanchor": "right", "y": 0.5, "outlinewidth": 0,
+                "title": {"side": "right", "font": {"size": 14}}, "tickfont": {"size": 13}}
     figure.update_layout(
+        # Colour scales go as explicit lists: plotly.js's built-in "YlGnBu" runs the other way round.
+        coloraxis={"colorscale": plotly.colors.get_colorscale("YlGnBu"), "colorbar": colorbar},
+        coloraxis2={"colorscale": plotly.colors.get_colorscale(PRIORITY_SCALE), "colorbar": {**colorbar, "dtick": 1}, "showscale": False},
         margin={"l": 0, "r": 0, "t": 4, "b": 4}, paper_bgcolor="rgba(0,0,0,0)",
-        legend={"x": 0.01, "y": 0.99, "bgcolor": "rgba(255,255,255,0.85)", "title": {"text": ""},
-                "itemclick": False, "itemdoubleclick": False, "font": {"size": 14}},
+        legend={"x": 0.01, "y": 0.99, "bgcolor": "rgba(255,255,255,0.85)", "itemclick": False,
+                "itemdoubleclick": False, "font": {"size": 14}},
         hoverlabel={"font": {"size": 15}},
         font={"family": "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"},
         annotations=[{"text": ATTRIBUTION, "xref": "paper", "yref": "paper", "x": 0.005, "y": 0.005,
-                      "xanchor": "left", "yanchor": "bottom", "showarrow": False, "bgcolor": "rgba(255,255,255,0.85)",
-                      "font": {"size": 12, "color": "#444"}}],
+                      "xanchor": "left", "yanchor": "bottom", "showarrow": False,
+                      "bgcolor": "rgba(255,255,255,0.85)", "font": {"size": 12, "color": "#444"}}],
         uirevision="map",  # keeps the user's zoom and pan across value updates
         dragmode="pan",
     )
@@ -120,12 +217,26 @@ def map_figure(frame: pd.DataFrame, *, label: str, unit: str, year: int, decimal
 
 
 def apply_update(target, update: dict) -> None:
-    """Write a value update into a figure dict or a dash.Patch, trace by trace."""
-    no_data, values = update["no_data"], update["values"]
-    for key in ("locations", "z", "customdata"):
-        target["data"][TRACE_NO_DATA][key] = no_data[key]
-        target["data"][TRACE_VALUES][key] = values[key]
-    target["data"][TRACE_VALUES]["zmin"] = values["zmin"]
-    target["data"][TRACE_VALUES]["zmax"] = values["zmax"]
-    target["data"][TRACE_VALUES]["colorbar"]["title"]["text"] = values["colorbar_title"]
-    target["data"][TRACE_VALUES]["name"] = update["title"]
+    """Write an update into a figure dict or a dash.Patch: only the keys it names."""
+    for index, changes in update["traces"].items():
+        for key, value in changes.items():
+            target["data"][index][key] = value
+    for dotted, value in update["layout"].items():
+        node = target["layout"]
+        *parents, last = dotted.split(".")
+        for parent in parents:
+            node = node[parent]
+        node[last] = value
+
+
+def selection_update(regions: list[str]) -> dict:
+    return {"traces": {T_SELECTED: {"locations": regions, "z": [1] * len(regions)}}, "layout": {}}
+
+
+def view_update(view) -> dict:
+    lon, lat, scale = view
+    return {"traces": {}, "layout": {"geo.center.lon": lon, "geo.center.lat": lat, "geo.projection.scale": scale}}
+
+
+def figure_dict(figure: go.Figure) -> dict:
+    return figure.to_plotly_json()

@@ -5,10 +5,18 @@ from __future__ import annotations
 from dash import dcc, html
 import dash_bootstrap_components as dbc
 
-from s3map.figures.map import map_figure
-from s3map.state import DEFAULT_INDICATOR
+from s3map.figures.map import base_figure
+from s3map.state import CATEGORIES, PALETTES, RIS_GROUPS, ViewState
 from s3map.ui import ids
-from s3map.ui.panel import empty_panel
+
+CATEGORY_LABELS = {"less": "Less developed (< 75 %)", "transition": "Transition (75–100 %)",
+                   "more": "More developed (≥ 100 %)"}
+# One-click views, including the outermost regions the main frame leaves out.
+ZOOMS = {
+    "Europe": (10.0, 52.0, 1.0), "Açores": (-27.5, 38.5, 9.0), "Madeira": (-16.5, 31.8, 10.0),
+    "Cyprus": (33.2, 35.0, 8.0), "Malta": (14.4, 35.9, 16.0), "Svalbard": (10.0, 75.0, 2.5),
+}
+TAXONOMY_TITLES = {"nace": "Economic domain (NACE)", "nabs": "Scientific domain (NABS)", "sdg": "Policy objective (SDG)"}
 
 
 def year_marks(years: list[int]) -> dict:
@@ -20,47 +28,121 @@ def year_marks(years: list[int]) -> dict:
     return dict(sorted(marks.items()))
 
 
-def initial_figure(dataset, indicator: str = DEFAULT_INDICATOR):
-    meta = dataset.indicators[indicator]
-    year = dataset.latest_year(indicator)
-    geo_urls = {level: f"/geo/{name}" for level, name in dataset.geo_files.items()}
-    return map_figure(dataset.map_values(indicator, year), label=meta.label, unit=meta.unit, year=year,
-                      decimals=meta.decimals, geo_urls=geo_urls, context_codes=dataset.context_countries)
+def code_options(dataset) -> list[dict]:
+    options = []
+    for taxonomy in ("nace", "nabs", "sdg"):
+        rows = dataset.taxonomy[dataset.taxonomy["taxonomy"] == taxonomy]
+        for code, label in zip(rows["code"], rows["label"]):
+            options.append({"label": f"{taxonomy.upper()} {code} · {label}", "value": f"{taxonomy}:{code}",
+                            "search": f"{taxonomy} {code} {label}"})
+    return options
+
+
+def region_options(dataset) -> list[dict]:
+    r = dataset.regions
+    rows = r[r["eu"] & (r["level"] <= 2)].sort_values(["country", "level", "name"], kind="stable")
+    return [{"label": f"{name} ({code})", "value": code, "search": f"{name} {ascii_fold(name)} {code}"}
+            for code, name in zip(rows["code"], rows["name"])]
+
+
+def ascii_fold(text: str) -> str:
+    """'Małopolskie' -> 'Malopolskie': lets people type names without the diacritics."""
+    import unicodedata
+    text = text.replace("ł", "l").replace("Ł", "L").replace("ø", "o").replace("đ", "d").replace("ß", "ss")
+    return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+
+
+def geo_urls(dataset) -> dict[str, str]:
+    return {level: f"/geo/{name}" for level, name in dataset.geo_files.items()}
 
 
 def build_layout(dataset) -> html.Div:
-    indicator = DEFAULT_INDICATOR
-    years = dataset.years(indicator)
-    options = [{"label": m.label, "value": m.id} for m in dataset.indicators.values()]
+    state = ViewState()
+    years = dataset.years(state.indicator)
+    label = lambda text, target: html.Label(text, htmlFor=target, className="form-label")  # noqa: E731
+    indicator_controls = html.Div([
+        label("Indicator", ids.INDICATOR),
+        dcc.Dropdown(id=ids.INDICATOR, options=[{"label": m.label, "value": m.id} for m in dataset.indicators.values()],
+                     value=state.indicator, clearable=False),
+        html.Label(["Year ", html.Span(str(dataset.default_year(state.indicator)), id=ids.YEAR_LABEL,
+                                       className="year-value")], htmlFor=ids.YEAR, className="form-label mt-3"),
+        dcc.Slider(id=ids.YEAR, min=years[0], max=years[-1], step=1, value=dataset.default_year(state.indicator),
+                   marks=year_marks(years),
+                   included=False, updatemode="mouseup"),
+        html.Div([
+            html.Div([label("Classes", ids.CLASSES),
+                      dbc.RadioItems(id=ids.CLASSES, value=state.classes, inline=True, options=[
+                          {"label": "Continuous", "value": "continuous"},
+                          {"label": "Quintiles", "value": "quantile"}])]),
+            html.Div([label("Palette", ids.PALETTE),
+                      dcc.Dropdown(id=ids.PALETTE, value=state.palette, clearable=False, searchable=False,
+                                   options=[{"label": p, "value": p} for p in PALETTES])], className="palette"),
+        ], className="row-pair mt-2"),
+    ], id=ids.INDICATOR_BOX)
+    priority_controls = html.Div([
+        label("Taxonomy codes", ids.CODES),
+        dcc.Dropdown(id=ids.CODES, options=code_options(dataset), multi=True, value=[],
+                     placeholder="e.g. NACE C10 food, SDG7 energy…"),
+        label("Keyword in priority names", ids.KEYWORD),
+        dcc.Input(id=ids.KEYWORD, type="search", debounce=True, placeholder="e.g. hydrogen", className="form-control",
+                  maxLength=60),
+        html.P("Shaded by the number of matching priorities of each current strategy, drawn on the territory it "
+               "covers (national, NUTS 1, 2 or 3); finer territories on top.", className="hint"),
+    ], id=ids.PRIORITY_BOX, style={"display": "none"})
+    filters = html.Div([
+        html.H2("Filters", className="section-title"),
+        label("Country", ids.COUNTRY),
+        dcc.Dropdown(id=ids.COUNTRY, options=[{"label": f"{dataset.region_name(c)} ({c})", "value": c}
+                                              for c in dataset.eu_countries], multi=True, value=[]),
+        label("Regional Innovation Scoreboard 2023 group", ids.RIS),
+        dbc.Checklist(id=ids.RIS, options=[{"label": g, "value": g} for g in RIS_GROUPS], value=[], inline=True),
+        label("Cohesion-policy category (GDP/inhabitant, % EU, 2015-17)", ids.CATEGORY),
+        dbc.Checklist(id=ids.CATEGORY, options=[{"label": CATEGORY_LABELS[c], "value": c} for c in CATEGORIES], value=[]),
+        label("S3 partnership", ids.PARTNERSHIP),
+        dcc.Dropdown(id=ids.PARTNERSHIP, options=[{"label": p, "value": p} for p in dataset.partnership_names],
+                     value=None, placeholder="any"),
+        html.Div([html.Span(id=ids.FILTER_SUMMARY, role="status"),
+                  dbc.Button("Clear filters", id=ids.CLEAR_FILTERS, color="link", size="sm", className="ms-1")],
+                 className="filter-summary"),
+    ])
     controls = dbc.Card(dbc.CardBody([
-        html.Label("Indicator", htmlFor=ids.INDICATOR, className="form-label"),
-        dcc.Dropdown(id=ids.INDICATOR, options=options, value=indicator, clearable=False, searchable=True),
-        html.Label(["Year ", html.Span(str(years[-1]), id=ids.YEAR_LABEL, className="year-value")],
-                   htmlFor=ids.YEAR, className="form-label mt-3"),
-        dcc.Slider(id=ids.YEAR, min=years[0], max=years[-1], step=1, value=years[-1],
-                   marks=year_marks(years), included=False, updatemode="mouseup"),
+        label("Find a region", ids.REGION_SEARCH),
+        dcc.Dropdown(id=ids.REGION_SEARCH, options=region_options(dataset), placeholder="Type a name or code…",
+                     value=None),
+        html.H2("Colour the map by", className="section-title mt-3"),
+        dbc.RadioItems(id=ids.MODE, value=state.mode, inline=True, options=[
+            {"label": "Indicator", "value": "indicator"}, {"label": "S3 priorities", "value": "priorities"}]),
+        indicator_controls, priority_controls, html.Hr(), filters,
     ]), className="controls")
+    zooms = html.Div([html.Span("Zoom to:", className="me-1")] + [
+        dbc.Button(name, id={"type": ids.ZOOM, "index": name}, size="sm", color="light", className="me-1 mb-1")
+        for name in ZOOMS], className="zooms")
     return html.Div([
         dcc.Location(id=ids.URL, refresh=False),
-        dcc.Store(id=ids.MAP_SHOWN, data={"indicator": indicator, "year": years[-1], "region": None}),
+        dcc.Store(id=ids.MAP_SHOWN, data={}),
+        dcc.Store(id=ids.MAP_VIEW, data=None),
         html.Header([
             html.H1("S3 Observatory"),
-            html.P("Smart Specialisation Strategies and regional indicators, EU NUTS 2021 regions",
-                   className="subtitle"),
+            html.P("Smart Specialisation Strategies and regional indicators, EU NUTS 2021 regions", className="subtitle"),
         ], className="site-header"),
         dbc.Alert(id=ids.NOTICE, is_open=False, color="warning", dismissable=True, className="notice"),
         html.Main([
-            html.Section([controls, html.Div(id=ids.MAP_CAPTION, className="map-caption")], className="left"),
-            html.Section(dcc.Loading(dcc.Graph(
-                id=ids.MAP, figure=initial_figure(dataset, indicator), className="map",
-                config={"displaylogo": False, "scrollZoom": True, "topojsonURL": "/topojson/",
-                        "modeBarButtonsToRemove": ["select2d", "lasso2d"],
-                        "toImageButtonOptions": {"format": "png", "scale": 2, "filename": "s3map"}},
-            ), delay_show=200, type="dot"), className="centre"),
-            html.Aside(html.Div(empty_panel(), id=ids.PANEL), className="right", **{"aria-live": "polite"}),
+            html.Section([controls], className="left"),
+            html.Section([
+                dcc.Loading(dcc.Graph(
+                    id=ids.MAP, figure=base_figure(geo_urls(dataset), dataset.context_countries), className="map",
+                    config={"displaylogo": False, "scrollZoom": True, "topojsonURL": "/topojson/",
+                            "modeBarButtonsToRemove": ["select2d", "lasso2d"],
+                            "toImageButtonOptions": {"format": "png", "scale": 2, "filename": "s3map"}},
+                ), delay_show=200, type="dot", parent_className="map-loading"),
+                zooms,
+                html.Div(id=ids.MAP_CAPTION, className="map-caption"),
+                html.Div(id=ids.OUTERMOST, className="outermost"),
+            ], className="centre"),
+            html.Aside(html.Div(id=ids.PANEL), className="right", **{"aria-live": "polite"}),
         ], className="page"),
         html.Footer(sources_footer(dataset), id=ids.SOURCES),
-    ], className="app")
+    ], id=ids.APP, className="app")
 
 
 def sources_footer(dataset) -> list:
@@ -75,6 +157,7 @@ def sources_footer(dataset) -> list:
         html.P([html.Strong("© EuroGeographics for the administrative boundaries"),
                 " · Boundaries: Eurostat GISCO, NUTS 2021 (via eurostat/Nuts2json). ",
                 "Source: Eurostat; European Commission, Regional Innovation Scoreboard 2023. ",
-                "S3 priorities compiled from public pages, each linked to its source. "]),
+                "S3 priorities compiled from public pages, each linked to its source; taxonomy codes marked "
+                "dashed were proposed by an automatic coder. "]),
         html.Details([html.Summary("Data sources"), html.Ul(items)]),
     ]

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dash import html
+from dash import dcc, html
 import dash_bootstrap_components as dbc
 
 from s3map.figures.map import format_value
+from s3map.state import to_search
 from s3map.ui import ids
 
 TAXONOMY_NAMES = {"nace": "NACE", "nabs": "NABS", "sdg": "SDG"}
@@ -82,3 +83,31 @@ def strategy_section(dataset, code: str) -> list:
             html.Ol(items, className="priority-list"),
         ], className=f"strategy {'current' if record.in_force else 'history'}"))
     return out
+
+
+OUTERMOST_WITH_GEOMETRY = {"PT20": "Açores", "PT30": "Madeira"}
+
+
+def outermost_list(dataset, state, year: int) -> list:
+    """The outermost regions: zoomable where the mirror has a boundary, else listed with their data."""
+    r = dataset.regions
+    missing = r[r["outermost_without_geometry"] & (r["level"] == 2)]
+    meta = dataset.indicators[state.indicator]
+    values = dataset.map_values(state.indicator, year).set_index("code")["value"] if state.mode == "indicator" else None
+    group = dataset.values[(dataset.values["indicator"] == state.indicator) & (dataset.values["year"] == year)]
+    by_region = group.set_index("region")["value"]
+    items = []
+    for code, name in OUTERMOST_WITH_GEOMETRY.items():
+        value = values.get(code) if values is not None else None
+        items.append(html.Li([html.Strong(name), f" ({code}): ",
+                              format_value(value, meta.decimals) if values is not None else "",
+                              " — use the zoom button above"]))
+    for code, name in zip(missing["code"], missing["name"]):
+        value = by_region.get(code)
+        text = (format_value(value, meta.decimals) + f" {meta.unit}" if value is not None else "no data") \
+            if state.mode == "indicator" else ""
+        link = dcc.Link(name.strip(), href=to_search(state.with_(region=code)), className="fw-bold")
+        items.append(html.Li([link, f" ({code}): ", text,
+                              html.Span(" — not drawn: its boundary is not in the mirror yet (outermost region)",
+                                        className="text-muted")]))
+    return [html.Details([html.Summary("Outermost regions"), html.Ul(items)], open=False)]

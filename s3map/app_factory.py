@@ -33,7 +33,17 @@ def create_app(dataset=None) -> dash.Dash:
     from s3map.callbacks import view  # noqa: F401  (registers the callbacks)
     from s3map.ui.layout import build_layout
     app.layout = build_layout(dataset)
+    warm_up(dataset)
     return app
+
+
+def warm_up(dataset) -> None:
+    """Derived tables every first request would otherwise pay for (ranks, filters, peers' z-scores)."""
+    from s3map.analysis.peers import similar_regions
+    dataset._ranks  # noqa: B018  (cached property)
+    dataset.region_attributes  # noqa: B018
+    dataset.nuts2_with_current_strategy  # noqa: B018
+    similar_regions(dataset, "PL21", 1)
 
 
 def register_static_routes(server: flask.Flask, dataset) -> None:

@@ -21,8 +21,11 @@ CATEGORIES = ("less", "transition", "more")
 REGION_PATTERN = re.compile(r"^[A-Z]{2}[A-Z0-9]{0,3}$")
 CODE_PATTERN = re.compile(r"^(nace|nabs|sdg):[A-Z0-9.]{1,6}$")
 KEYWORD_PATTERN = re.compile(r"^[\w\s\-'’&/.,]{1,60}$", re.UNICODE)
+TABS = ("region", "compare", "peers", "specialisation")
+ORDERS = ("overlap", "similarity")
+PEER_COUNTS = (5, 10, 15, 20)
 PARAMS = ("mode", "indicator", "year", "classes", "palette", "codes", "q", "country", "ris", "category",
-          "partnership", "region", "compare", "view", "present")
+          "partnership", "region", "compare", "view", "present", "tab", "peers", "own", "order")
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,10 @@ class ViewState:
     compare: tuple[str, ...] = ()
     view: tuple[float, float, float] | None = None  # map centre lon, lat and zoom scale
     present: bool = False
+    tab: str = "region"
+    peers: int = 10
+    exclude_own_country: bool = False
+    order: str = "overlap"
 
     def with_(self, **changes) -> "ViewState":
         return replace(self, **changes)
@@ -175,6 +182,17 @@ def parse(search: str | None, dataset) -> tuple[ViewState, list[str]]:
     if present is not None:
         state = state.with_(present=present in ("1", "true", "yes"))
 
+    state = state.with_(tab=choice("tab", TABS) or state.tab, order=choice("order", ORDERS) or state.order)
+    peers = first("peers")
+    if peers is not None:
+        if peers.isdigit() and int(peers) in PEER_COUNTS:
+            state = state.with_(peers=int(peers))
+        else:
+            notices.append(f"Ignored peers '{_shown(peers)}': choose 5, 10, 15 or 20.")
+    own = first("own")
+    if own is not None:
+        state = state.with_(exclude_own_country=own == "0")
+
     for name in sorted(set(params) - set(PARAMS)):
         notices.append(f"Ignored unknown parameter '{_shown(name)}'.")
     return state, notices
@@ -213,4 +231,12 @@ def to_search(state: ViewState) -> str:
         params["view"] = ",".join(f"{v:g}" for v in state.view)
     if state.present:
         params["present"] = "1"
+    if state.tab != default.tab:
+        params["tab"] = state.tab
+    if state.peers != default.peers:
+        params["peers"] = str(state.peers)
+    if state.exclude_own_country:
+        params["own"] = "0"
+    if state.order != default.order:
+        params["order"] = state.order
     return "?" + urlencode(params, safe=",:")

@@ -38,7 +38,8 @@ def test_choosing_an_indicator_writes_the_url_and_resets_the_year(dataset):
                          dataset)
     search, mode, indicator, year, year_min, year_max = out[:6]
     assert search == "?indicator=gerd_pc_gdp"
-    assert indicator == "gerd_pc_gdp" and year == dataset.default_year("gerd_pc_gdp")
+    assert indicator is no_update  # the dropdown already shows it: nothing sent back
+    assert year == dataset.default_year("gerd_pc_gdp")  # the slider follows the new indicator
     assert (year_min, year_max) == (dataset.years("gerd_pc_gdp")[0], dataset.years("gerd_pc_gdp")[-1])
 
 
@@ -54,14 +55,14 @@ def test_filters_combine_and_clear_in_one_click(dataset):
 def test_clicking_a_region_or_zooming_updates_the_url(dataset):
     out = sync_state_for("?indicator=rii", ids.MAP, values(**{ids.MAP: {"points": [{"location": "ES30"}]}}), dataset)
     assert out[0] == "?indicator=rii&region=ES30"
-    out = sync_state_for(out[0], {"type": ids.ZOOM, "index": "Açores"}, values(), dataset)
+    out = sync_state_for(out[0], {"type": ids.ZOOM, "index": "Açores"}, values(triggered_value=1), dataset)
     assert out[0] == "?indicator=rii&region=ES30&view=-27.5,38.5,9"
 
 
 def test_loading_a_url_sets_the_controls_and_shows_notices(dataset):
     out = sync_state_for("?indicator=rii&year=2019&region=nope", None, values(), dataset)
     assert out[0] is no_update and out[2] == "rii" and out[3] == 2019
-    assert out[-1] is True and "unknown region code" in out[-2]
+    assert out[-2] is True and "unknown region code" in out[-3]  # notice open, notice text; then the tab
 
 
 def operations(patch):

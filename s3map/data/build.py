@@ -162,6 +162,11 @@ def build(force: bool = False, mirror: Path | None = None, log=print) -> Path:
         regions, geometry = build_geometry(paths, staging)
         regions.to_parquet(staging / "regions.parquet", index=False)
         build_indicators(paths, regions, sources, staging)
+        from s3map.data import structure
+        known = set(regions["code"])
+        structure.read_rci(paths["rci_2022"], known).to_parquet(staging / "rci.parquet", index=False)
+        structure.read_manufacturing(paths["manufacturing_employment"], known).to_parquet(
+            staging / "manufacturing.parquet", index=False)
         from s3map.data import strategies  # late import: strategies needs the regions just built
         strategies.build_strategies(regions, paths, staging)
         (staging / "provenance.json").write_text(

@@ -45,6 +45,8 @@ class Dataset:
         self.priority_codes = pd.read_parquet(self.folder / "priority_codes.parquet")
         self.taxonomy = pd.read_parquet(self.folder / "taxonomy.parquet")
         self.partnerships = pd.read_parquet(self.folder / "partnerships.parquet")
+        self.rci = pd.read_parquet(self.folder / "rci.parquet")
+        self.manufacturing = pd.read_parquet(self.folder / "manufacturing.parquet")
         meta = json.loads((self.folder / "indicators.json").read_text(encoding="utf-8"))
         self.indicators = {
             m["id"]: IndicatorMeta(m["id"], m["label"], m["unit"], m["source"], m["source_title"],
@@ -56,6 +58,20 @@ class Dataset:
         self.provenance = json.loads((self.folder / "provenance.json").read_text(encoding="utf-8"))
         # (indicator, year) -> Series region -> value, for the NUTS 2 map layer
         self._by_indicator = {key: group for key, group in self.values.groupby("indicator")}
+        self._memo: dict = {}
+
+    def memo(self, key, compute, limit: int = 512):
+        """A small per-process cache for derived views (map updates, rankings): same key, same answer."""
+        if key not in self._memo:
+            if len(self._memo) >= limit:
+                self._memo.pop(next(iter(self._memo)))
+            self._memo[key] = compute()
+        return self._memo[key]
+
+    def values_at(self, indicator: str, year: int) -> pd.Series:
+        """region -> value for one indicator and year, all levels."""
+        return self.memo(("values_at", indicator, year), lambda: self._by_indicator[indicator]
+                         .loc[lambda g: g["year"] == year].set_index("region")["value"])
 
     # ---- regions -------------------------------------------------------------------------
     def region_name(self, code: str) -> str | None:
@@ -152,6 +168,51 @@ class Dataset:
                          "decimals": meta.decimals})
         return pd.DataFrame(rows)
 
+    @cached_property
+    def _ranks(self) -> pd.DataFrame:
+        """EU rank of every NUTS 2 value among the EU NUTS 2 regions of the same indicator and year."""
+        v = self.values[(self.values["level"] == 2) & self.values["region"].isin(self.region_attributes.index)].copy()
+        better_low = {i for i, m in self.indicators.items() if m.higher_is_better is False}
+        sign = v["indicator"].map(lambda i: 1 if i in better_low else -1)
+        v["key"] = v["value"] * sign
+        v["rank"] = v.groupby(["indicator", "year"])["key"].rank(method="min").astype(int)
+        v["of"] = v.groupby(["indicator", "year"])["key"].transform("size").astype(int)
+        return v.set_index(["indicator", "year", "region"])[["rank", "of"]]
+
+    def eu_value(self, indicator: str, year: int) -> float | None:
+        ref = self.eu_reference
+        hit = ref[(ref["indicator"] == indicator) & (ref["year"] == year)]["value"]
+        return float(hit.iloc[0]) if len(hit) else None
+
+    def region_profile(self, code: str) -> list[dict]:
+        """Latest value of every indicator for a region, with EU rank, index EU = 100 and its series."""
+        def compute():
+            rows = []
+            for indicator, meta in self.indicators.items():
+                group = self._by_indicator[indicator]
+                series = group[group["region"] == code]
+                shown = code
+                if series.empty and len(code) == 4:
+                    series, shown = group[group["region"] == code[:3]], code[:3]
+                row = {"indicator": indicator, "label": meta.label, "unit": meta.unit, "decimals": meta.decimals,
+                       "value": None, "year": None, "flag": "", "region_shown": None, "rank": None, "of": None,
+                       "index": None, "series": []}
+                if not series.empty:
+                    series = series.sort_values("year")
+                    last = series.iloc[-1]
+                    year = int(last["year"])
+                    row.update(value=float(last["value"]), year=year, flag=last["flag"], region_shown=shown,
+                               series=[(int(y), float(v)) for y, v in zip(series["year"], series["value"])])
+                    if (indicator, year, code) in self._ranks.index:
+                        rank = self._ranks.loc[(indicator, year, code)]
+                        row.update(rank=int(rank["rank"]), of=int(rank["of"]))
+                    eu = self.eu_value(indicator, year)
+                    if eu:
+                        row["index"] = round(100 * float(last["value"]) / eu, 1)
+                rows.append(row)
+            return rows
+        return self.memo(("profile", code), compute)
+
     def series(self, code: str, indicator: str) -> pd.DataFrame:
         group = self._by_indicator[indicator]
         return group[group["region"] == code][["year", "value", "flag"]].sort_values("year")
@@ -223,6 +284,10 @@ class Dataset:
     def in_force(self) -> pd.DataFrame:
         s = self.strategies
         return s[s["current"] & ~s["superseded"]]
+
+    @property
+    def map_codes(self) -> pd.DataFrame:
+        return self._map_codes
 
     @cached_property
     def _map_codes(self) -> pd.DataFrame:

@@ -8,6 +8,7 @@ values and short hover notes.
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -52,6 +53,11 @@ def quantile_breaks(values: np.ndarray, classes: int = QUANTILES) -> list[float]
     return edges.tolist() if len(edges) > 1 else [float(values.min()), float(values.max()) + 1e-9]
 
 
+@lru_cache(maxsize=16)
+def colour_list(palette: str) -> list:
+    return plotly.colors.get_colorscale(palette)
+
+
 def discrete_scale(palette: str, classes: int) -> list:
     colours = plotly.colors.sample_colorscale(palette, [i / max(classes - 1, 1) for i in range(classes)])
     scale = []
@@ -70,8 +76,9 @@ def indicator_update(frame: pd.DataFrame, keep: pd.Index, *, label: str, unit: s
 
     `frame`: map_values() of one indicator and year; `keep`: NUTS 2 codes passing the filters.
     """
-    inside = frame[frame["code"].isin(keep)]
-    outside = frame[~frame["code"].isin(keep)]
+    keep = set(keep)
+    kept = frame["code"].map(keep.__contains__).astype(bool)
+    inside, outside = frame[kept], frame[~kept]
     has = inside["value"].notna()
     with_data, without = inside[has], inside[~has]
     values = with_data["value"].to_numpy(dtype=float)
@@ -93,7 +100,7 @@ def indicator_update(frame: pd.DataFrame, keep: pd.Index, *, label: str, unit: s
     else:
         z = [round(v, 6) for v in values.tolist()]
         low, high = (float(values.min()), float(values.max())) if len(values) else (0.0, 1.0)
-        layout.update({"coloraxis.colorscale": plotly.colors.get_colorscale(palette), "coloraxis.cmin": low, "coloraxis.cmax": high,
+        layout.update({"coloraxis.colorscale": colour_list(palette), "coloraxis.cmin": low, "coloraxis.cmax": high,
                        "coloraxis.colorbar.tickvals": None, "coloraxis.colorbar.ticktext": None,
                        "coloraxis.colorbar.tickmode": "auto"})
     return {

@@ -139,7 +139,14 @@ def build_layout(dataset) -> html.Div:
                 html.Div(id=ids.MAP_CAPTION, className="map-caption"),
                 html.Div(id=ids.OUTERMOST, className="outermost"),
             ], className="centre"),
-            html.Aside(html.Div(id=ids.PANEL), className="right", **{"aria-live": "polite"}),
+            html.Aside([
+                dbc.Tabs(id=ids.TABS, active_tab="region", className="panel-tabs", children=[
+                    dbc.Tab(label="Region", tab_id="region"), dbc.Tab(label="Compare", tab_id="compare"),
+                    dbc.Tab(label="Peers & partners", tab_id="peers"),
+                    dbc.Tab(label="Specialisation", tab_id="specialisation")]),
+                dcc.Loading(html.Div(id=ids.PANEL, **{"aria-live": "polite"}), delay_show=200, type="dot"),
+                dcc.Download(id=ids.DOWNLOAD),
+            ], className="right"),
         ], className="page"),
         html.Footer(sources_footer(dataset), id=ids.SOURCES),
     ], id=ids.APP, className="app")

@@ -1,4 +1,4 @@
-"""The region side panel: pure functions from dataset queries to Dash components."""
+"""The side panel: region detail, comparison, peers and partners, specialisation. Pure builders."""
 
 from __future__ import annotations
 
@@ -6,86 +6,129 @@ from dash import dcc, html
 import dash_bootstrap_components as dbc
 
 from s3map.figures.map import format_value
-from s3map.state import to_search
+from s3map.state import MAX_COMPARE, PEER_COUNTS, to_search
 from s3map.ui import ids
 
 TAXONOMY_NAMES = {"nace": "NACE", "nabs": "NABS", "sdg": "SDG"}
+BLOCKS = "▁▂▃▄▅▆▇█"
+OUTERMOST_WITH_GEOMETRY = {"PT20": "Açores", "PT30": "Madeira"}
+
+
+def sparkline(series: list[tuple[int, float]], last: int = 12) -> str:
+    points = series[-last:]
+    if len(points) < 2:
+        return ""
+    values = [v for _, v in points]
+    low, high = min(values), max(values)
+    span = (high - low) or 1.0
+    return "".join(BLOCKS[min(7, int((v - low) / span * 7.999))] for v in values)
 
 
 def empty_panel() -> list:
     return [
         html.H2("Select a region", id=ids.PANEL_TITLE, className="panel-title"),
-        html.P("Click a region on the map to see its indicators and its smart specialisation strategy.",
-               className="text-muted"),
+        html.P("Click a region on the map, or type its name in ‘Find a region’, to see its indicators, its smart "
+               "specialisation strategy, similar regions and possible partners.", className="text-muted"),
     ]
 
 
-def region_panel(dataset, code: str) -> list:
+def region_panel(dataset, code: str, state=None) -> list:
     name = dataset.region_name(code) or code
     group = dataset.ris_group(code)
-    values = dataset.region_values(code)
     rows = []
-    for record in values.itertuples(index=False):
-        shown = record.region_shown
+    for record in dataset.region_profile(code):
+        shown = record["region_shown"]
         note = f" (NUTS 1 {shown})" if shown and shown != code else ""
+        has = record["value"] is not None
+        trend = sparkline(record["series"])
         rows.append(html.Tr([
-            html.Td(record.label),
-            html.Td(format_value(record.value, int(record.decimals)) if record.value is not None else "no data",
-                    className="num" if record.value is not None else "num no-data"),
-            html.Td(record.unit + note, className="unit"),
-            html.Td(str(record.year) if record.year else "—", className="num"),
+            html.Td(record["label"]),
+            html.Td(format_value(record["value"], record["decimals"]) if has else "no data",
+                    className="num" if has else "num no-data"),
+            html.Td(record["unit"] + note, className="unit"),
+            html.Td(str(record["year"]) if record["year"] else "—", className="num"),
+            html.Td(f"{record['rank']} / {record['of']}" if record["rank"] else "—", className="num",
+                    title="rank among EU NUTS 2 regions, same year (1 = best)"),
+            html.Td(trend, className="spark", title=f"{record['series'][0][0]}–{record['series'][-1][0]}"
+                    if len(record["series"]) > 1 else "", **{"aria-hidden": "true"}),
         ]))
-    table = dbc.Table([html.Thead(html.Tr([html.Th("Indicator"), html.Th("Value"), html.Th("Unit"), html.Th("Year")])),
+    table = dbc.Table([html.Thead(html.Tr([html.Th("Indicator"), html.Th("Value"), html.Th("Unit"), html.Th("Year"),
+                                           html.Th("EU rank"), html.Th("Trend")])),
                        html.Tbody(rows)], id=ids.INDICATOR_TABLE, size="sm", className="indicator-table")
+    attributes = dataset.region_attributes
+    partnerships = attributes["partnerships"].get(code, []) if code in attributes.index else []
+    in_compare = state is not None and code in state.compare
+    add = dbc.Button("In comparison ✓" if in_compare else "Add to comparison", size="sm", color="primary",
+                     outline=True, disabled=in_compare or (state is not None and len(state.compare) >= MAX_COMPARE),
+                     id={"type": ids.COMPARE_ADD, "index": code}, className="me-2")
     header = [html.H2(name, id=ids.PANEL_TITLE, className="panel-title"),
               html.Div([html.Span(code, className="badge bg-secondary me-2"),
                         html.Span(f"RIS 2023: {group} innovator" if group else "RIS 2023: no data",
-                                  className=f"badge ris-{(group or 'none').lower()}")],
+                                  className=f"badge ris-{(group or 'none').lower()} me-2"), add],
                        className="mb-2")]
-    return header + [table, html.Div(strategy_section(dataset, code), id=ids.STRATEGY)]
+    partnership_block = [html.H3("S3 partnerships"),
+                         html.P(", ".join(partnerships) if partnerships else "None recorded for this region.",
+                                className="" if partnerships else "no-data")]
+    return header + [table] + [html.Div(strategy_section(dataset, code), id=ids.STRATEGY)] + partnership_block
 
 
 def strategy_section(dataset, code: str) -> list:
     strategies = dataset.strategies_for(code)
-    if strategies.empty:
-        return [html.H3("Smart specialisation strategy"),
-                html.P("No strategy recorded for this region yet.", className="no-data")]
     out = [html.H3("Smart specialisation strategy")]
+    if strategies.empty:
+        return out + [html.P("No strategy recorded for this region yet.", className="no-data")]
     for record in strategies.head(3).itertuples(index=False):
-        priorities = dataset.priorities_of(record.strategy_id)
-        codes = dataset.codes_of(priorities["priority_id"].tolist())
-        status = ("current" if record.in_force else "superseded by a later list" if record.current
-                  else "history (earlier period)")
-        links = []
-        if record.document_url:
-            links.append(html.A("strategy document", href=record.document_url, target="_blank", rel="noopener"))
-        items = []
-        for priority in priorities.itertuples(index=False):
-            badges = [html.Span(f"{TAXONOMY_NAMES[c.taxonomy]} {c.code}", title=f"{c.label} ({c.method}"
-                                + (f", score {c.score:.2f})" if c.method == "coder" else ")"),
-                                className=f"code-badge code-{c.taxonomy} code-{c.method}")
-                      for c in codes[codes["priority_id"] == priority.priority_id].itertuples(index=False)
-                      if c.method == "curated" or c.rank == 1]
-            source = priority.source_url.split("|")[0].strip()
-            items.append(html.Li([
-                html.Span(priority.name, className="priority-name"),
-                html.Span(" (secondary source)" if priority.source_type == "secondary" else
-                          " (draft)" if priority.source_type == "draft" else "", className="text-muted"),
-                " ", html.A("source", href=source, target="_blank", rel="noopener", className="source-link"),
-                html.Div(badges, className="badges"),
-            ]))
-        scope = "National strategy" if record.level == "national" else "Regional strategy"
-        out.append(html.Div([
-            html.H4(record.title),
-            html.P([f"{scope} · {record.territory} · {record.period} · {status}"
-                    + (" · list partial" if record.completeness == "partial" else "")]
-                   + ([" · "] + links if links else []), className="strategy-meta"),
-            html.Ol(items, className="priority-list"),
-        ], className=f"strategy {'current' if record.in_force else 'history'}"))
+        out.append(strategy_card(dataset, record))
+    out += related_strategies(dataset, code, strategies)
     return out
 
 
-OUTERMOST_WITH_GEOMETRY = {"PT20": "Açores", "PT30": "Madeira"}
+def strategy_card(dataset, record) -> html.Div:
+    priorities = dataset.priorities_of(record.strategy_id)
+    codes = dataset.codes_of(priorities["priority_id"].tolist())
+    status = ("current" if record.in_force else "superseded by a later list" if record.current
+              else "history (earlier period)")
+    items = []
+    for priority in priorities.itertuples(index=False):
+        badges = [html.Span(f"{TAXONOMY_NAMES[c.taxonomy]} {c.code}",
+                            title=f"{c.label} ({'assigned by a person' if c.method == 'curated' else f'proposed by the coder, score {c.score:.2f}'})",
+                            className=f"code-badge code-{c.taxonomy} code-{c.method}")
+                  for c in codes[codes["priority_id"] == priority.priority_id].itertuples(index=False)
+                  if c.method == "curated" or c.rank == 1]
+        source = priority.source_url.split("|")[0].strip()
+        items.append(html.Li([
+            html.Span(priority.name, className="priority-name"),
+            html.Span(" (secondary source)" if priority.source_type == "secondary" else
+                      " (draft)" if priority.source_type == "draft" else "", className="text-muted"),
+            " ", html.A("source", href=source, target="_blank", rel="noopener", className="source-link"),
+            html.Div(priority.description, className="priority-description") if priority.description else None,
+            html.Div(badges, className="badges"),
+        ]))
+    scope = "National strategy" if record.level == "national" else "Regional strategy"
+    meta = [f"{scope} · {record.territory} · {record.period} · {status}"
+            + (" · list partial" if record.completeness == "partial" else "")]
+    if record.document_url:
+        meta += [" · ", html.A("strategy document", href=record.document_url, target="_blank", rel="noopener")]
+    return html.Div([html.H4(record.title), html.P(meta, className="strategy-meta"), html.Ol(items, className="priority-list")],
+                    className=f"strategy {'current' if record.in_force else 'history'}")
+
+
+def related_strategies(dataset, code: str, strategies) -> list:
+    """A national strategy lists its country's regional ones; a regional one links to its national one."""
+    country = code[:2]
+    in_force = dataset.in_force
+    if len(code) == 2:
+        regional = in_force[(in_force["country"] == country) & (in_force["level"] == "regional")]
+        if regional.empty:
+            return [html.P("No current regional strategy recorded in this country.", className="no-data")]
+        links = [html.Li(dcc.Link(f"{dataset.region_name(t.split()[0]) or t} — {title}",
+                                  href=f"?region={t.split()[0]}")) for t, title in zip(regional["territory"], regional["title"])]
+        return [html.H3(f"Regional strategies in {dataset.region_name(country)}"), html.Ul(links)]
+    national = in_force[(in_force["territory"] == country)]
+    if national.empty or (strategies["territory"] == country).all():
+        return []
+    return [html.P(["National strategy: ", dcc.Link(national.iloc[0]["title"], href=f"?region={country}")],
+                   className="strategy-meta")]
 
 
 def outermost_list(dataset, state, year: int) -> list:
@@ -93,9 +136,8 @@ def outermost_list(dataset, state, year: int) -> list:
     r = dataset.regions
     missing = r[r["outermost_without_geometry"] & (r["level"] == 2)]
     meta = dataset.indicators[state.indicator]
-    values = dataset.map_values(state.indicator, year).set_index("code")["value"] if state.mode == "indicator" else None
-    group = dataset.values[(dataset.values["indicator"] == state.indicator) & (dataset.values["year"] == year)]
-    by_region = group.set_index("region")["value"]
+    by_region = dataset.values_at(state.indicator, year)
+    values = by_region if state.mode == "indicator" else None
     items = []
     for code, name in OUTERMOST_WITH_GEOMETRY.items():
         value = values.get(code) if values is not None else None
@@ -111,3 +153,13 @@ def outermost_list(dataset, state, year: int) -> list:
                               html.Span(" — not drawn: its boundary is not in the mirror yet (outermost region)",
                                         className="text-muted")]))
     return [html.Details([html.Summary("Outermost regions"), html.Ul(items)], open=False)]
+
+
+def peer_controls(state) -> html.Div:
+    return html.Div([
+        html.Label("Peers", htmlFor="peer-count-select", className="me-2"),
+        dcc.Dropdown(id={"type": ids.PEER_COUNT, "index": 0}, options=[{"label": str(n), "value": n} for n in PEER_COUNTS],
+                     value=state.peers, clearable=False, searchable=False, className="peer-count"),
+        dbc.Checklist(id={"type": ids.PEER_OWN, "index": 0}, options=[{"label": "exclude own country", "value": "x"}],
+                      value=["x"] if state.exclude_own_country else [], inline=True, className="ms-3"),
+    ], className="peer-controls")

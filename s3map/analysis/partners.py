@@ -1,0 +1,80 @@
+"""Partner finder: strategies that share priority codes with a region's strategy.
+
+Each in-force strategy is a set of codes (taxonomy:code) from its priorities: a person's codes where
+assigned, else the coder's top proposal. Overlap is the Jaccard index of two sets; the shared codes
+are listed. Ties and near-ties are ordered by structural similarity (or the other way round).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+
+def jaccard(a: set, b: set) -> float:
+    return len(a & b) / len(a | b) if (a or b) else 0.0
+
+
+def code_sets(codes: pd.DataFrame, priorities: pd.DataFrame, strategy_ids) -> dict[str, set[str]]:
+    """strategy_id -> {'nace:C10', 'sdg:SDG7', ...}"""
+    linked = codes.merge(priorities[["priority_id", "strategy_id"]], on="priority_id")
+    linked = linked[linked["strategy_id"].isin(set(strategy_ids))]
+    keys = linked["taxonomy"] + ":" + linked["code"]
+    return {sid: set(group) for sid, group in keys.groupby(linked["strategy_id"])}
+
+
+def rank_partners(own: set[str], candidates: dict[str, set[str]], similarity: dict[str, float] | None = None,
+                  order: str = "overlap") -> pd.DataFrame:
+    """Candidates sharing at least one code: overlap, shared codes, structural distance; ordered by
+    overlap then distance (order="overlap") or distance then overlap (order="similarity")."""
+    rows = []
+    for sid, codes in candidates.items():
+        shared = own & codes
+        if not shared:
+            continue
+        rows.append({"strategy_id": sid, "overlap": round(jaccard(own, codes), 4), "shared": sorted(shared),
+                     "shared_count": len(shared),
+                     "distance": (similarity or {}).get(sid, float("nan"))})
+    frame = pd.DataFrame(rows, columns=["strategy_id", "overlap", "shared", "shared_count", "distance"])
+    if frame.empty:
+        return frame
+    frame["distance_key"] = frame["distance"].fillna(float("inf"))
+    keys = ["overlap", "distance_key"] if order == "overlap" else ["distance_key", "overlap"]
+    ascending = [False, True] if order == "overlap" else [True, False]
+    return frame.sort_values(keys + ["strategy_id"], ascending=ascending + [True]).drop(columns="distance_key")
+
+
+def own_strategy(dataset, code: str):
+    """The most specific in-force strategy covering a region (its own, else NUTS 1, else national)."""
+    found = dataset.strategies_for(code)
+    found = found[found["in_force"]]
+    return None if found.empty else found.iloc[0]
+
+
+def partner_regions(dataset, code: str, count: int = 10, order: str = "overlap") -> pd.DataFrame:
+    from s3map.analysis.peers import similar_regions
+
+    def compute():
+        strategy = own_strategy(dataset, code)
+        if strategy is None:
+            return pd.DataFrame()
+        in_force = dataset.in_force
+        sets = dataset.memo(("code_sets",), lambda: code_sets(dataset.map_codes, dataset.priorities, in_force["strategy_id"]))
+        own = sets.get(strategy["strategy_id"], set())
+        candidates = {sid: s for sid, s in sets.items() if sid != strategy["strategy_id"]}
+        peers = similar_regions(dataset, code, count=10_000)
+        distance_of_region = peers["distance"].to_dict() if not peers.empty else {}
+        similarity = {}
+        for sid, territory in zip(in_force["strategy_id"], in_force["territory"]):
+            members = [r for r in distance_of_region if any(r.startswith(t[:4]) for t in territory.split())]
+            if members:
+                similarity[sid] = sum(distance_of_region[r] for r in members) / len(members)
+        ranked = rank_partners(own, candidates, similarity, order)
+        info = in_force.set_index("strategy_id")
+        ranked["territory"] = ranked["strategy_id"].map(info["territory"])
+        ranked["title"] = ranked["strategy_id"].map(info["title"])
+        ranked["level"] = ranked["strategy_id"].map(info["level"])
+        ranked["name"] = ranked["territory"].map(lambda t: ", ".join(dataset.region_name(c) or c for c in t.split()))
+        return ranked.reset_index(drop=True)
+
+    ranked = dataset.memo(("partners", code, order), compute)
+    return ranked.head(count)

@@ -1,0 +1,188 @@
+"""Comparison, peers & partners, specialisation: the side panel's analysis tabs. Pure builders."""
+
+from __future__ import annotations
+
+import io
+
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import dcc, html
+
+from s3map.analysis.partners import partner_regions
+from s3map.analysis.peers import similar_regions
+from s3map.analysis.specialisation import specialisation_check
+from s3map.data.structure import PEER_DIMENSIONS
+from s3map.figures.charts import peer_contributions, profile, time_series
+from s3map.figures.map import format_value
+from s3map.ui import ids
+from s3map.ui.panel import peer_controls
+
+GRAPH_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
+METHOD = ("Peers are found on structural conditions that a region cannot change quickly, after the S3 Platform's "
+          "regional benchmarking (Navarro et al. 2014): {dims}. Variables: Regional Competitiveness Index 2022 raw "
+          "data (DG REGIO), standardised over its 234 regions; per dimension the distance is the root mean square of "
+          "z-score differences; the overall distance is the mean over dimensions (equal weights). The seven capital "
+          "regions that RCI merges with their commuting zones share the merged values.")
+
+
+def compare_rows(dataset, regions: list[str]) -> list[dict]:
+    """Long rows (region, indicator, value, year, index, rank, unit, flag, source) for table, charts and CSV."""
+    rows = []
+    for code in regions:
+        for record in dataset.region_profile(code):
+            meta = dataset.indicators[record["indicator"]]
+            rows.append({"region": code, "name": dataset.region_name(code), "indicator": record["indicator"],
+                         "label": record["label"], "unit": record["unit"], "year": record["year"],
+                         "value": record["value"], "decimals": record["decimals"], "index": record["index"],
+                         "rank": record["rank"], "of": record["of"], "flag": record["flag"],
+                         "region_shown": record["region_shown"], "source": meta.source_title,
+                         "source_url": meta.source_url})
+    return rows
+
+
+def compare_tab(dataset, state) -> list:
+    regions = list(state.compare)
+    if not regions:
+        return [html.H2("Compare regions", className="panel-title"),
+                html.P("Add up to 10 regions: ‘Add to comparison’ on a region, or ‘Compare with peers’ in the Peers "
+                       "tab.", className="text-muted")]
+    rows = compare_rows(dataset, regions)
+    names = {code: dataset.region_name(code) or code for code in regions}
+    header = html.Tr([html.Th("Indicator")] + [html.Th([names[c], html.Br(), html.Small(c), " ",
+                                                        html.Button("×", id={"type": ids.COMPARE_REMOVE, "index": c},
+                                                                    className="btn btn-link btn-sm p-0 remove",
+                                                                    title=f"remove {names[c]}",
+                                                                    **{"aria-label": f"remove {names[c]}"})])
+                                                 for c in regions])
+    body = []
+    for indicator, meta in dataset.indicators.items():
+        cells = [html.Td([meta.label, html.Br(), html.Small(meta.unit, className="unit")])]
+        for code in regions:
+            row = next(r for r in rows if r["region"] == code and r["indicator"] == indicator)
+            if row["value"] is None:
+                cells.append(html.Td("no data", className="num no-data"))
+                continue
+            detail = [f"{row['year']}"]
+            if row["index"] is not None:
+                detail.append(f"EU=100: {row['index']:.0f}")
+            if row["rank"]:
+                detail.append(f"rank {row['rank']}/{row['of']}")
+            cells.append(html.Td([format_value(row["value"], row["decimals"]), html.Br(),
+                                  html.Small(" · ".join(detail), className="unit")], className="num"))
+        body.append(html.Tr(cells))
+    meta = dataset.indicators[state.indicator]
+    series = {code: next(r for r in dataset.region_profile(code) if r["indicator"] == state.indicator)["series"]
+              for code in regions}
+    return [
+        html.H2("Compare regions", className="panel-title"),
+        html.Div([dbc.Button("Download CSV (with sources)", id={"type": ids.CSV_BUTTON, "index": 0}, size="sm",
+                             color="primary", outline=True)], className="mb-2"),
+        html.Div(dbc.Table([html.Thead(header), html.Tbody(body)], size="sm", className="compare-table",
+                           id=ids.COMPARE_TABLE), className="table-scroll"),
+        html.P("Index EU = 100 only where the source publishes an EU value (GDP, HRST, researchers, RII); rank among "
+               "EU NUTS 2 regions in the same year, 1 = best.", className="hint"),
+        dcc.Graph(figure=time_series(series, names, meta.label, meta.unit), config=GRAPH_CONFIG),
+        dcc.Graph(figure=profile(rows, names), config=GRAPH_CONFIG),
+    ]
+
+
+def compare_csv(dataset, regions: list[str]) -> str:
+    """Exactly the comparison table, long format, with unit, year, flag and source of every value."""
+    rows = compare_rows(dataset, regions)
+    frame = pd.DataFrame(rows)[["region", "name", "indicator", "label", "year", "value", "unit", "index", "rank", "of",
+                                "flag", "region_shown", "source", "source_url"]]
+    frame = frame.rename(columns={"index": "index_eu_100", "rank": "eu_rank", "of": "eu_rank_of",
+                                  "region_shown": "value_of_region"})
+    out = io.StringIO()
+    out.write("# S3 Observatory comparison export. Empty value = no data in the source (not zero).\n")
+    out.write("# Boundaries © EuroGeographics; data: Source: Eurostat; European Commission (RIS 2023). "
+              "Each row names its source file.\n")
+    frame.to_csv(out, index=False)
+    return out.getvalue()
+
+
+def peers_tab(dataset, state) -> list:
+    code = state.region
+    if not code or len(code) != 4:
+        return [html.H2("Peers and partners", className="panel-title"),
+                html.P("Select a NUTS 2 region to find structurally similar regions and strategies that share its "
+                       "priorities.", className="text-muted")]
+    name = dataset.region_name(code)
+    peers = similar_regions(dataset, code, state.peers, state.exclude_own_country)
+    out = [html.H2(f"Peers and partners of {name}", className="panel-title", id=ids.PANEL_TITLE), peer_controls(state)]
+    if peers.empty:
+        out.append(html.P(f"No peers: the Regional Competitiveness Index 2022 has no data for {code}.",
+                          className="no-data"))
+    else:
+        rows = [html.Tr([html.Td(rank), html.Td(f"{row['name']} ({index})"), html.Td(f"{row['distance']:.2f}", className="num")]
+                        + [html.Td(f"{row[d]:.2f}" if pd.notna(row[d]) else "—", className="num") for d in PEER_DIMENSIONS])
+                for rank, (index, row) in enumerate(peers.iterrows(), start=1)]
+        out += [
+            dbc.Button("Compare with these peers", id={"type": ids.COMPARE_PEERS, "index": code}, size="sm",
+                       color="primary", outline=True, className="my-2"),
+            html.Div(dbc.Table([html.Thead(html.Tr([html.Th("#"), html.Th("Region"), html.Th("Distance")] +
+                                                   [html.Th(d.split()[0], title=d) for d in PEER_DIMENSIONS])),
+                                html.Tbody(rows)], size="sm", id=ids.PEER_TABLE, className="compare-table"),
+                     className="table-scroll"),
+            dcc.Graph(figure=peer_contributions(peers, list(PEER_DIMENSIONS)), config=GRAPH_CONFIG),
+        ]
+    out.append(html.Details([html.Summary("Method and variables"),
+                             html.P(METHOD.format(dims="; ".join(PEER_DIMENSIONS))),
+                             html.Ul([html.Li([html.Strong(d + ": "), ", ".join(v)]) for d, v in PEER_DIMENSIONS.items()])]))
+    out += partners_block(dataset, state)
+    return out
+
+
+def partners_block(dataset, state) -> list:
+    code = state.region
+    partners = partner_regions(dataset, code, 10, state.order)
+    out = [html.H3("Possible partners: strategies sharing priorities"),
+           dbc.RadioItems(id={"type": ids.PARTNER_ORDER, "index": 0}, value=state.order, inline=True, options=[
+               {"label": "overlap first, then similarity", "value": "overlap"},
+               {"label": "similarity first, then overlap", "value": "similarity"}])]
+    if partners.empty:
+        return out + [html.P("No current strategy with coded priorities covers this region, so no partners can be "
+                             "ranked.", className="no-data")]
+    rows = [html.Tr([html.Td(f"{record.name} ({record.territory})"), html.Td(f"{record.overlap:.2f}", className="num"),
+                     html.Td(f"{record.distance:.2f}" if pd.notna(record.distance) else "—", className="num"),
+                     html.Td(", ".join(record.shared), className="shared")])
+            for record in partners.itertuples(index=False)]
+    return out + [
+        html.Div(dbc.Table([html.Thead(html.Tr([html.Th("Strategy territory"), html.Th("Overlap"), html.Th("Distance"),
+                                                html.Th("Shared codes")])), html.Tbody(rows)], size="sm",
+                           id=ids.PARTNER_TABLE, className="compare-table"), className="table-scroll"),
+        html.P("Overlap: Jaccard index of the taxonomy codes of the two strategies (a person's codes, else the "
+               "coder's top proposal). Distance: structural distance to the strategy's NUTS 2 regions (— when the RCI "
+               "has none).", className="hint"),
+    ]
+
+
+def specialisation_tab(dataset, state) -> list:
+    code = state.region
+    if not code or len(code) != 4:
+        return [html.H2("Specialisation check", className="panel-title"),
+                html.P("Select a NUTS 2 region.", className="text-muted")]
+    check = specialisation_check(dataset, code)
+    out = [html.H2(f"Priorities and strengths of {dataset.region_name(code)}", className="panel-title"),
+           html.P("Location quotient (LQ) of employment: the division's share of the region's manufacturing "
+                  "employment over its share in the EU (persons employed in local units, 2022, sbs_r_nuts2021). "
+                  "LQ above 1: an existing strength; below 1: a bet on something new. Only manufacturing divisions "
+                  "(C10–C33) have data here; services, energy, agriculture and other priorities show no LQ.",
+                  className="hint")]
+    if check.empty:
+        return out + [html.P("No current strategy recorded for this region.", className="no-data")]
+    rows = []
+    for record in check.itertuples(index=False):
+        if record.division is None:
+            verdict, lq = "no sector data (not a manufacturing division)", "—"
+        elif record.lq is None:
+            verdict, lq = "no data (missing or confidential)", "—"
+        else:
+            lq = f"{record.lq:.2f}"
+            verdict = "builds on a strength" if record.lq >= 1.25 else "close to the EU mix" if record.lq >= 0.8 \
+                else "a bet on a new area"
+        rows.append(html.Tr([html.Td(record.priority), html.Td(record.nace), html.Td(record.division or "—"),
+                             html.Td(lq, className="num"), html.Td(verdict)]))
+    return out + [dbc.Table([html.Thead(html.Tr([html.Th("Priority"), html.Th("NACE codes"), html.Th("Division"),
+                                                 html.Th("LQ"), html.Th("Reading")])), html.Tbody(rows)],
+                            size="sm", id=ids.SPEC_TABLE, className="compare-table")]

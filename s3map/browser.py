@@ -21,7 +21,7 @@ def chromium_binary() -> str:
     raise RuntimeError("Chromium not found: install the Debian packages chromium and chromium-driver")
 
 
-def start_browser(width: int = 1600, height: int = 1000) -> webdriver.Chrome:
+def start_browser(width: int = 1600, height: int = 1000, download_dir: str | None = None) -> webdriver.Chrome:
     options = webdriver.ChromeOptions()
     options.binary_location = chromium_binary()
     for flag in CHROMIUM_FLAGS:
@@ -29,6 +29,9 @@ def start_browser(width: int = 1600, height: int = 1000) -> webdriver.Chrome:
     options.add_argument(f"--window-size={width},{height}")
     options.add_argument(f"--user-data-dir={tempfile.mkdtemp(prefix='s3map-chromium-')}")
     options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
+    if download_dir:
+        options.add_experimental_option("prefs", {"download.default_directory": download_dir,
+                                                  "download.prompt_for_download": False})
     driver_path = shutil.which("chromedriver") or "/usr/bin/chromedriver"
     return webdriver.Chrome(service=Service(driver_path), options=options)
 

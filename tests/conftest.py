@@ -43,9 +43,14 @@ def live_server(dataset):
 
 
 @pytest.fixture(scope="session")
-def browser():
+def downloads(tmp_path_factory):
+    return tmp_path_factory.mktemp("downloads")
+
+
+@pytest.fixture(scope="session")
+def browser(downloads):
     from s3map.browser import start_browser
-    driver = start_browser(1600, 1000)
+    driver = start_browser(1600, 1000, download_dir=str(downloads))
     yield driver
     driver.quit()
 

@@ -173,15 +173,16 @@ def specialisation_tab(dataset, state) -> list:
         return out + [html.P("No current strategy recorded for this region.", className="no-data")]
     rows = []
     for record in check.itertuples(index=False):
-        if record.division is None:
+        if pd.isna(record.division):
             verdict, lq = "no sector data (not a manufacturing division)", "—"
-        elif record.lq is None:
+        elif pd.isna(record.lq):
             verdict, lq = "no data (missing or confidential)", "—"
         else:
             lq = f"{record.lq:.2f}"
             verdict = "builds on a strength" if record.lq >= 1.25 else "close to the EU mix" if record.lq >= 0.8 \
                 else "a bet on a new area"
-        rows.append(html.Tr([html.Td(record.priority), html.Td(record.nace), html.Td(record.division or "—"),
+        rows.append(html.Tr([html.Td(record.priority), html.Td(record.nace),
+                             html.Td("—" if pd.isna(record.division) else record.division),
                              html.Td(lq, className="num"), html.Td(verdict)]))
     return out + [dbc.Table([html.Thead(html.Tr([html.Th("Priority"), html.Th("NACE codes"), html.Th("Division"),
                                                  html.Th("LQ"), html.Th("Reading")])), html.Tbody(rows)],

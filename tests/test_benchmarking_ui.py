@@ -1,0 +1,75 @@
+"""Comparison, peers, partners and specialisation: as functions and in the browser."""
+
+import csv
+import io
+import time
+
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+
+from s3map.analysis.peers import similar_regions
+from s3map.callbacks.view import render_for
+from s3map.ui import ids
+from s3map.ui.benchmark import compare_csv
+
+
+def wait(driver, condition, seconds=20):
+    return WebDriverWait(driver, seconds).until(condition)
+
+
+def test_compare_csv_is_the_table_with_sources(dataset):
+    text = compare_csv(dataset, ["PL21", "ES30"])
+    lines = text.splitlines()
+    assert lines[0].startswith("# S3 Observatory") and "EuroGeographics" in lines[1]
+    rows = list(csv.DictReader(io.StringIO("\n".join(lines[2:]))))
+    assert len(rows) == 2 * len(dataset.indicators)
+    row = next(r for r in rows if r["region"] == "PL21" and r["indicator"] == "gdp_pps_hab_eu")
+    assert row["value"] == "69.0" and row["year"] == "2023" and row["source_url"].startswith("https://")
+    assert all(r["source"] for r in rows)
+
+
+def test_peers_tab_shows_peers_partners_and_method(dataset):
+    _, panel, *_ = render_for("?region=PL21&tab=peers&peers=5", {}, dataset)
+    text = str(panel)
+    peers = similar_regions(dataset, "PL21", 5)
+    assert all(code in text for code in peers.index)
+    assert "Navarro et al. 2014" in text and "Possible partners" in text
+
+
+def test_specialisation_tab_says_where_data_are_missing(dataset):
+    _, panel, *_ = render_for("?region=PL21&tab=specialisation", {}, dataset)
+    text = str(panel)
+    assert "Only manufacturing divisions" in text and "not a manufacturing division" in text
+    assert "builds on a strength" in text  # PL21 metals: LQ 1.62
+
+
+def test_benchmarking_in_the_browser(live_server, browser, dataset, downloads):
+    browser.get(live_server + "/?indicator=gdp_pps_hab_eu&region=PL21")
+    wait(browser, lambda d: d.find_element(By.ID, ids.PANEL_TITLE).text == "Małopolskie")
+    browser.find_element(By.XPATH, "//button[normalize-space()='Add to comparison']").click()
+    wait(browser, lambda d: "compare=PL21" in d.current_url)
+
+    browser.find_element(By.XPATH, "//a[normalize-space()='Peers & partners']").click()
+    wait(browser, lambda d: len(d.find_elements(By.CSS_SELECTOR, f"#{ids.PEER_TABLE} tbody tr")) == 10)
+    partners = browser.find_elements(By.CSS_SELECTOR, f"#{ids.PARTNER_TABLE} tbody tr")
+    assert len(partners) == 10 and "nace:" in partners[0].text + partners[1].text + partners[2].text
+
+    browser.find_element(By.XPATH, "//button[normalize-space()='Compare with these peers']").click()
+    wait(browser, lambda d: "tab=compare" in d.current_url)
+    wait(browser, lambda d: len(d.find_elements(By.CSS_SELECTOR, f"#{ids.COMPARE_TABLE} thead th")) == 11)
+    compared = browser.current_url.split("compare=")[1].split("&")[0].split(",")
+    assert compared[0] == "PL21" and len(compared) == 10
+    assert len(browser.find_elements(By.CSS_SELECTOR, ".right .js-plotly-plot")) == 2  # over time, profile
+
+    browser.find_element(By.XPATH, "//button[normalize-space()='Download CSV (with sources)']").click()
+    target = downloads / "s3map-comparison.csv"
+    deadline = time.time() + 15
+    while not target.exists() and time.time() < deadline:
+        time.sleep(0.2)
+    rows = list(csv.DictReader(io.StringIO("\n".join(target.read_text(encoding="utf-8").splitlines()[2:]))))
+    assert {r["region"] for r in rows} == set(compared) and len(rows) == 10 * len(dataset.indicators)
+
+    browser.find_element(By.XPATH, "//a[normalize-space()='Specialisation']").click()
+    wait(browser, lambda d: d.find_elements(By.ID, ids.SPEC_TABLE))
+    assert "LQ" in browser.find_element(By.ID, ids.SPEC_TABLE).text
+    assert [e for e in browser.get_log("browser") if e["level"] == "SEVERE"] == []

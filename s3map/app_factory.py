@@ -69,6 +69,11 @@ def register_static_routes(server: flask.Flask, dataset) -> None:
         response.headers["Cache-Control"] = f"public, max-age={ONE_YEAR}"
         return response
 
+    @server.route("/tour.json")
+    def tour():
+        # The presenter's prepared sequence of views (data/tours/forum.json), stepped with Page Down/Up.
+        return send_from_directory(config.PROJECT_ROOT / "data" / "tours", "forum.json", max_age=60)
+
     @server.route("/vendor/bootstrap.min.css")
     def bootstrap_css():
         return send_from_directory(BOOTSTRAP_CSS, "bootstrap.min.css", max_age=86_400)

@@ -161,3 +161,20 @@ def test_main_controls_by_keyboard(live_server, browser):
     press(browser, Keys.SPACE)
     wait(browser, lambda d: "classes=quantile" in d.current_url)
     assert severe_console_entries(browser) == []
+
+
+def test_presenter_tour_steps_with_page_down(live_server, browser):
+    import json
+    from pathlib import Path
+
+    tour = json.loads((Path(__file__).resolve().parent.parent / "data" / "tours" / "forum.json").read_text())
+    browser.get(live_server + "/" + tour["steps"][0]["search"])
+    wait(browser, lambda d: count_paths(d, T_VALUES) > 100)
+    assert "present" in browser.find_element(By.ID, ids.APP).get_attribute("class")
+    time.sleep(0.5)  # the tour file loads after the page
+    press(browser, Keys.PAGE_DOWN)
+    wait(browser, lambda d: "indicator=gerd_pc_gdp" in d.current_url and "classes=quantile" in d.current_url)
+    assert browser.find_element(By.ID, "tour-step").text.startswith("2/")
+    press(browser, Keys.PAGE_UP)
+    wait(browser, lambda d: "indicator=gdp_pps_hab_eu" in d.current_url)
+    assert severe_console_entries(browser) == []

@@ -124,6 +124,7 @@ def build_layout(dataset) -> html.Div:
         html.Header([
             html.H1("S3 Observatory"),
             html.P("Smart Specialisation Strategies and regional indicators, EU NUTS 2021 regions", className="subtitle"),
+            html.Span(id="tour-step", className="tour-step", **{"aria-live": "polite"}),
         ], className="site-header"),
         dbc.Alert(id=ids.NOTICE, is_open=False, color="warning", dismissable=True, className="notice"),
         html.Main([

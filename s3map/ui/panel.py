@@ -42,17 +42,16 @@ def region_panel(dataset, code: str, state=None) -> list:
         has = record["value"] is not None
         trend = sparkline(record["series"])
         rows.append(html.Tr([
-            html.Td(record["label"]),
+            html.Td([record["label"], html.Br(), html.Small(record["unit"] + note, className="unit")]),
             html.Td(format_value(record["value"], record["decimals"]) if has else "no data",
                     className="num" if has else "num no-data"),
-            html.Td(record["unit"] + note, className="unit"),
             html.Td(str(record["year"]) if record["year"] else "—", className="num"),
             html.Td(f"{record['rank']} / {record['of']}" if record["rank"] else "—", className="num",
                     title="rank among EU NUTS 2 regions, same year (1 = best)"),
             html.Td(trend, className="spark", title=f"{record['series'][0][0]}–{record['series'][-1][0]}"
                     if len(record["series"]) > 1 else "", **{"aria-hidden": "true"}),
         ]))
-    table = dbc.Table([html.Thead(html.Tr([html.Th("Indicator"), html.Th("Value"), html.Th("Unit"), html.Th("Year"),
+    table = dbc.Table([html.Thead(html.Tr([html.Th("Indicator"), html.Th("Value"), html.Th("Year"),
                                            html.Th("EU rank"), html.Th("Trend")])),
                        html.Tbody(rows)], id=ids.INDICATOR_TABLE, size="sm", className="indicator-table")
     attributes = dataset.region_attributes

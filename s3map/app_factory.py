@@ -41,6 +41,11 @@ def warm_up(dataset) -> None:
     """Derived tables every first request would otherwise pay for (ranks, filters, peers' z-scores)."""
     from s3map.analysis.peers import similar_regions
     dataset._ranks  # noqa: B018  (cached property)
+    dataset._series_by_region  # noqa: B018
+    dataset._rank_lookup  # noqa: B018
+    dataset._priority_groups  # noqa: B018
+    dataset._priority_records  # noqa: B018
+    dataset._code_records  # noqa: B018
     dataset.region_attributes  # noqa: B018
     dataset.nuts2_with_current_strategy  # noqa: B018
     similar_regions(dataset, "PL21", 1)

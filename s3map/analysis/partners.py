@@ -50,6 +50,12 @@ def own_strategy(dataset, code: str):
     return None if found.empty else found.iloc[0]
 
 
+def strategy_nuts2(dataset) -> dict[str, list[str]]:
+    """In-force strategy -> the EU NUTS 2 regions it covers (a NUTS 3 strategy: its NUTS 2 parent)."""
+    return {sid: sorted(dataset.nuts2_covered_by(territory.split()))
+            for sid, territory in zip(dataset.in_force["strategy_id"], dataset.in_force["territory"])}
+
+
 def partner_regions(dataset, code: str, count: int = 10, order: str = "overlap") -> pd.DataFrame:
     from s3map.analysis.peers import similar_regions
 
@@ -62,12 +68,12 @@ def partner_regions(dataset, code: str, count: int = 10, order: str = "overlap")
         own = sets.get(strategy["strategy_id"], set())
         candidates = {sid: s for sid, s in sets.items() if sid != strategy["strategy_id"]}
         peers = similar_regions(dataset, code, count=10_000)
-        distance_of_region = peers["distance"].to_dict() if not peers.empty else {}
+        distance = peers["distance"].to_dict() if not peers.empty else {}
         similarity = {}
-        for sid, territory in zip(in_force["strategy_id"], in_force["territory"]):
-            members = [r for r in distance_of_region if any(r.startswith(t[:4]) for t in territory.split())]
-            if members:
-                similarity[sid] = sum(distance_of_region[r] for r in members) / len(members)
+        for sid, members in dataset.memo(("strategy_nuts2",), lambda: strategy_nuts2(dataset)).items():
+            values = [distance[m] for m in members if m in distance]
+            if values:
+                similarity[sid] = sum(values) / len(values)
         ranked = rank_partners(own, candidates, similarity, order)
         info = in_force.set_index("strategy_id")
         ranked["territory"] = ranked["strategy_id"].map(info["territory"])

@@ -184,31 +184,51 @@ class Dataset:
         hit = ref[(ref["indicator"] == indicator) & (ref["year"] == year)]["value"]
         return float(hit.iloc[0]) if len(hit) else None
 
+    @cached_property
+    def _series_by_region(self) -> dict:
+        """region -> indicator -> [(year, value, flag)], sorted by year: the panel's one lookup."""
+        out: dict = {}
+        ordered = self.values.sort_values("year")
+        for (region, indicator), group in ordered.groupby(["region", "indicator"], sort=False):
+            out.setdefault(region, {})[indicator] = list(zip(group["year"].astype(int), group["value"].astype(float),
+                                                             group["flag"]))
+        return out
+
+    @cached_property
+    def _rank_lookup(self) -> dict:
+        return {key: (int(r), int(o)) for key, r, o in zip(self._ranks.index, self._ranks["rank"], self._ranks["of"])}
+
+    @cached_property
+    def _eu_lookup(self) -> dict:
+        return {(i, int(y)): float(v) for i, y, v in zip(self.eu_reference["indicator"], self.eu_reference["year"],
+                                                          self.eu_reference["value"])}
+
     def region_profile(self, code: str) -> list[dict]:
-        """Latest value of every indicator for a region, with EU rank, index EU = 100 and its series."""
+        """Latest value of every indicator for a region, with EU rank, index EU = 100 and its series.
+
+        A region reported only through its NUTS 1 parent (RIS) shows the parent's value, named.
+        """
         def compute():
             rows = []
+            own = self._series_by_region.get(code, {})
+            parent = self._series_by_region.get(code[:3], {}) if len(code) == 4 else {}
             for indicator, meta in self.indicators.items():
-                group = self._by_indicator[indicator]
-                series = group[group["region"] == code]
-                shown = code
-                if series.empty and len(code) == 4:
-                    series, shown = group[group["region"] == code[:3]], code[:3]
+                series, shown = own.get(indicator), code
+                if not series and indicator in parent:
+                    series, shown = parent[indicator], code[:3]
                 row = {"indicator": indicator, "label": meta.label, "unit": meta.unit, "decimals": meta.decimals,
                        "value": None, "year": None, "flag": "", "region_shown": None, "rank": None, "of": None,
                        "index": None, "series": []}
-                if not series.empty:
-                    series = series.sort_values("year")
-                    last = series.iloc[-1]
-                    year = int(last["year"])
-                    row.update(value=float(last["value"]), year=year, flag=last["flag"], region_shown=shown,
-                               series=[(int(y), float(v)) for y, v in zip(series["year"], series["value"])])
-                    if (indicator, year, code) in self._ranks.index:
-                        rank = self._ranks.loc[(indicator, year, code)]
-                        row.update(rank=int(rank["rank"]), of=int(rank["of"]))
-                    eu = self.eu_value(indicator, year)
+                if series:
+                    year, value, flag = series[-1]
+                    row.update(value=value, year=year, flag=flag, region_shown=shown,
+                               series=[(y, v) for y, v, _ in series])
+                    rank = self._rank_lookup.get((indicator, year, code))
+                    if rank:
+                        row.update(rank=rank[0], of=rank[1])
+                    eu = self._eu_lookup.get((indicator, year))
                     if eu:
-                        row["index"] = round(100 * float(last["value"]) / eu, 1)
+                        row["index"] = round(100 * value / eu, 1)
                 rows.append(row)
             return rows
         return self.memo(("profile", code), compute)
@@ -351,21 +371,53 @@ class Dataset:
         return covered
 
     # ---- strategies ----------------------------------------------------------------------
+    @cached_property
+    def _strategy_rows_by_territory(self) -> dict:
+        out: dict = {}
+        for index, territory in zip(self.strategies.index, self.strategies["territory"]):
+            for code in territory.split():
+                out.setdefault(code, []).append(index)
+        return out
+
     def strategies_for(self, code: str) -> pd.DataFrame:
         """Strategies whose territory is this region or contains it (NUTS 2 -> its NUTS 1 and country)."""
-        candidates = {code[: n] for n in range(2, len(code) + 1)}
-        mask = self.strategies["territory"].map(lambda t: bool(candidates & set(t.split())))
-        found = self.strategies[mask].copy()
+        rows = sorted({i for n in range(2, len(code) + 1) for i in self._strategy_rows_by_territory.get(code[:n], [])})
+        found = self.strategies.loc[rows].copy()
         found["territory_level"] = found["territory"].map(lambda t: min(len(c) for c in t.split()) - 2)
         found["in_force"] = found["current"] & ~found["superseded"]
         return found.sort_values(["in_force", "territory_level", "period_start"], ascending=[False, False, False])
 
+    @cached_property
+    def _priority_groups(self) -> dict:
+        return {sid: group for sid, group in self.priorities.groupby("strategy_id", sort=False)}
+
+    @cached_property
+    def _labelled_codes(self) -> dict:
+        codes = self.priority_codes.merge(self.taxonomy[["taxonomy", "code", "label"]], on=["taxonomy", "code"],
+                                          how="left")
+        return {pid: group for pid, group in codes.groupby("priority_id", sort=False)}
+
+    @cached_property
+    def _priority_records(self) -> dict:
+        return {sid: group.to_dict("records") for sid, group in self._priority_groups.items()}
+
+    @cached_property
+    def _code_records(self) -> dict:
+        return {pid: group.to_dict("records") for pid, group in self._labelled_codes.items()}
+
+    def priority_records(self, strategy_id: str) -> list[dict]:
+        """A strategy's priorities, each with its codes (`codes`: list of dicts), as plain records."""
+        return [{**p, "codes": self._code_records.get(p["priority_id"], [])}
+                for p in self._priority_records.get(strategy_id, [])]
+
     def priorities_of(self, strategy_id: str) -> pd.DataFrame:
-        return self.priorities[self.priorities["strategy_id"] == strategy_id]
+        return self._priority_groups.get(strategy_id, self.priorities.iloc[0:0])
 
     def codes_of(self, priority_ids: list[str]) -> pd.DataFrame:
-        codes = self.priority_codes[self.priority_codes["priority_id"].isin(priority_ids)]
-        return codes.merge(self.taxonomy[["taxonomy", "code", "label"]], on=["taxonomy", "code"], how="left")
+        groups = [self._labelled_codes[p] for p in priority_ids if p in self._labelled_codes]
+        if not groups:
+            return self.priority_codes.iloc[0:0].assign(label=pd.Series(dtype="object"))
+        return pd.concat(groups)
 
 
 @lru_cache(maxsize=4)

@@ -82,25 +82,25 @@ def strategy_section(dataset, code: str) -> list:
     return out
 
 
+def code_title(code: dict) -> str:
+    how = "assigned by a person" if code["method"] == "curated" else f"proposed by the coder, score {code['score']:.2f}"
+    return f"{code['label']} ({how})"
+
+
 def strategy_card(dataset, record) -> html.Div:
-    priorities = dataset.priorities_of(record.strategy_id)
-    codes = dataset.codes_of(priorities["priority_id"].tolist())
     status = ("current" if record.in_force else "superseded by a later list" if record.current
               else "history (earlier period)")
     items = []
-    for priority in priorities.itertuples(index=False):
-        badges = [html.Span(f"{TAXONOMY_NAMES[c.taxonomy]} {c.code}",
-                            title=f"{c.label} ({'assigned by a person' if c.method == 'curated' else f'proposed by the coder, score {c.score:.2f}'})",
-                            className=f"code-badge code-{c.taxonomy} code-{c.method}")
-                  for c in codes[codes["priority_id"] == priority.priority_id].itertuples(index=False)
-                  if c.method == "curated" or c.rank == 1]
-        source = priority.source_url.split("|")[0].strip()
+    for priority in dataset.priority_records(record.strategy_id):
+        badges = [html.Span(f"{TAXONOMY_NAMES[c['taxonomy']]} {c['code']}", title=code_title(c),
+                            className=f"code-badge code-{c['taxonomy']} code-{c['method']}")
+                  for c in priority["codes"] if c["method"] == "curated" or c["rank"] == 1]
+        source = priority["source_url"].split("|")[0].strip()
+        kind = {"secondary": " (secondary source)", "draft": " (draft)"}.get(priority["source_type"], "")
         items.append(html.Li([
-            html.Span(priority.name, className="priority-name"),
-            html.Span(" (secondary source)" if priority.source_type == "secondary" else
-                      " (draft)" if priority.source_type == "draft" else "", className="text-muted"),
+            html.Span(priority["name"], className="priority-name"), html.Span(kind, className="text-muted"),
             " ", html.A("source", href=source, target="_blank", rel="noopener", className="source-link"),
-            html.Div(priority.description, className="priority-description") if priority.description else None,
+            html.Div(priority["description"], className="priority-description") if priority["description"] else None,
             html.Div(badges, className="badges"),
         ]))
     scope = "National strategy" if record.level == "national" else "Regional strategy"

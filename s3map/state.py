@@ -173,7 +173,7 @@ def parse(search: str | None, dataset) -> tuple[ViewState, list[str]]:
         try:
             lon, lat, scale = (float(p) for p in parts)
             if not (all(math.isfinite(v) for v in (lon, lat, scale)) and -180 <= lon <= 180
-                    and -90 <= lat <= 90 and 0.5 <= scale <= 64):
+                    and -90 <= lat <= 90 and 0.5 <= scale <= 1000):
                 raise ValueError
             state = state.with_(view=(round(lon, 3), round(lat, 3), round(scale, 3)))
         except ValueError:

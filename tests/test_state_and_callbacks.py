@@ -56,7 +56,7 @@ def test_clicking_a_region_or_zooming_updates_the_url(dataset):
     out = sync_state_for("?indicator=rii", ids.MAP, values(**{ids.MAP: {"points": [{"location": "ES30"}]}}), dataset)
     assert out[0] == "?indicator=rii&region=ES30"
     out = sync_state_for(out[0], {"type": ids.ZOOM, "index": "Açores"}, values(triggered_value=1), dataset)
-    assert out[0] == "?indicator=rii&region=ES30&view=-27.5,38.5,9"
+    assert out[0] == "?indicator=rii&region=ES30&view=-25.45,37.45,90"
 
 
 def test_loading_a_url_sets_the_controls_and_shows_notices(dataset):

@@ -29,7 +29,7 @@ FLAGS = {"b": "break in series", "p": "provisional", "e": "estimated", "u": "low
 # Traces in drawing order (later ones on top); updates address them by index.
 T_CONTEXT, T_BASE, T_NO_MATCH, T_VALUES, T_P0, T_P1, T_P2, T_P3, T_FILTERED, T_SELECTED = range(10)
 PRIORITY_TRACES = {0: T_P0, 1: T_P1, 2: T_P2, 3: T_P3}
-EUROPE_VIEW = (10.0, 52.0, 1.0)
+EUROPE_VIEW = (10.0, 53.0, 6.0)
 NAME = "%{properties.na}"
 
 
@@ -199,8 +199,10 @@ def base_figure(geo_urls: dict[str, str], context_codes: list[str], view=EUROPE_
     lon, lat, scale = view
     figure.update_geos(
         visible=False, showframe=False, showland=False, showcountries=False, showcoastlines=False,
-        projection={"type": "azimuthal equal area", "rotation": {"lon": 10, "lat": 52}, "scale": scale},
-        center={"lon": lon, "lat": lat}, lonaxis={"range": [-11, 34]}, lataxis={"range": [34.5, 70.5]},
+        # Conic equal-area with Europe's standard parallels: areas compare fairly, and no lon/lat range
+        # clips the map, so the outermost regions can be reached by panning or the zoom buttons.
+        projection={"type": "conic equal area", "rotation": {"lon": lon}, "parallels": [43, 62], "scale": scale},
+        center={"lon": lon, "lat": lat},
         bgcolor="rgba(0,0,0,0)",
     )
     colorbar = {"thickness": 14, "len": 0.7, "x": 0.99, "xanchor": "right", "y": 0.5, "outlinewidth": 0,
@@ -242,7 +244,9 @@ def selection_update(regions: list[str]) -> dict:
 
 def view_update(view) -> dict:
     lon, lat, scale = view
-    return {"traces": {}, "layout": {"geo.center.lon": lon, "geo.center.lat": lat, "geo.projection.scale": scale}}
+    # The central meridian follows the centre, so a far island (Açores) is not drawn skewed and off-centre.
+    return {"traces": {}, "layout": {"geo.center.lon": lon, "geo.center.lat": lat, "geo.projection.scale": scale,
+                                     "geo.projection.rotation.lon": lon}}
 
 
 def figure_dict(figure: go.Figure) -> dict:

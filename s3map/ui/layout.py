@@ -11,10 +11,11 @@ from s3map.ui import ids
 
 CATEGORY_LABELS = {"less": "Less developed (< 75 %)", "transition": "Transition (75–100 %)",
                    "more": "More developed (≥ 100 %)"}
-# One-click views, including the outermost regions the main frame leaves out.
+# One-click views, including the outermost regions the main frame leaves out. The 1:20M boundary
+# of the Açores holds only São Miguel and Santa Maria (the smaller islands fall below that scale).
 ZOOMS = {
-    "Europe": (10.0, 52.0, 1.0), "Açores": (-27.5, 38.5, 9.0), "Madeira": (-16.5, 31.8, 10.0),
-    "Cyprus": (33.2, 35.0, 8.0), "Malta": (14.4, 35.9, 16.0), "Svalbard": (10.0, 75.0, 2.5),
+    "Europe": (10.0, 53.0, 6.0), "Açores": (-25.45, 37.45, 90.0), "Madeira": (-16.55, 31.6, 40.0),
+    "Cyprus": (33.2, 35.1, 80.0), "Malta": (14.4, 35.95, 350.0), "Svalbard": (18.0, 78.5, 12.0),
 }
 TAXONOMY_TITLES = {"nace": "Economic domain (NACE)", "nabs": "Scientific domain (NABS)", "sdg": "Policy objective (SDG)"}
 

@@ -10,18 +10,26 @@ from s3map.state import MAX_COMPARE, PEER_COUNTS, to_search
 from s3map.ui import ids
 
 TAXONOMY_NAMES = {"nace": "NACE", "nabs": "NABS", "sdg": "SDG"}
-BLOCKS = "▁▂▃▄▅▆▇█"
-OUTERMOST_WITH_GEOMETRY = {"PT20": "Açores", "PT30": "Madeira"}
+OUTERMOST_WITH_GEOMETRY = {"PT20": "Açores (the 1:20M boundary shows São Miguel and Santa Maria only)",
+                           "PT30": "Madeira (with Porto Santo and the Selvagens)"}
 
 
-def sparkline(series: list[tuple[int, float]], last: int = 12) -> str:
+def sparkline(series: list[tuple[int, float]], last: int = 12, width: int = 64, height: int = 18):
+    """A tiny inline SVG of the last years (an <img> with a text alternative), or "" with < 2 points."""
     points = series[-last:]
     if len(points) < 2:
         return ""
+    years = [y for y, _ in points]
     values = [v for _, v in points]
     low, high = min(values), max(values)
-    span = (high - low) or 1.0
-    return "".join(BLOCKS[min(7, int((v - low) / span * 7.999))] for v in values)
+    span_y, span_x = (high - low) or 1.0, (years[-1] - years[0]) or 1
+    coords = " ".join(f"{2 + (y - years[0]) / span_x * (width - 4):.1f},{height - 2 - (v - low) / span_y * (height - 4):.1f}"
+                      for y, v in points)
+    svg = (f"<svg xmlns='http://www.w3.org/2000/svg' width='{width}' height='{height}'><polyline points='{coords}' "
+           f"fill='none' stroke='%230b5394' stroke-width='1.6'/></svg>")
+    alt = f"trend {years[0]}–{years[-1]}: from {values[0]:g} to {values[-1]:g}"
+    return html.Img(src="data:image/svg+xml;utf8," + svg.replace("<", "%3C").replace(">", "%3E"), alt=alt, title=alt,
+                    width=width, height=height)
 
 
 def empty_panel() -> list:
@@ -43,15 +51,14 @@ def region_panel(dataset, code: str, state=None) -> list:
         trend = sparkline(record["series"])
         rows.append(html.Tr([
             html.Td([record["label"], html.Br(), html.Small(record["unit"] + note, className="unit")]),
-            html.Td(format_value(record["value"], record["decimals"]) if has else "no data",
+            html.Td([format_value(record["value"], record["decimals"]), html.Br(),
+                     html.Small(str(record["year"]), className="unit")] if has else "no data",
                     className="num" if has else "num no-data"),
-            html.Td(str(record["year"]) if record["year"] else "—", className="num"),
             html.Td(f"{record['rank']} / {record['of']}" if record["rank"] else "—", className="num",
                     title="rank among EU NUTS 2 regions, same year (1 = best)"),
-            html.Td(trend, className="spark", title=f"{record['series'][0][0]}–{record['series'][-1][0]}"
-                    if len(record["series"]) > 1 else "", **{"aria-hidden": "true"}),
+            html.Td(trend, className="spark"),
         ]))
-    table = dbc.Table([html.Thead(html.Tr([html.Th("Indicator"), html.Th("Value"), html.Th("Year"),
+    table = dbc.Table([html.Thead(html.Tr([html.Th("Indicator"), html.Th("Value, year"),
                                            html.Th("EU rank"), html.Th("Trend")])),
                        html.Tbody(rows)], id=ids.INDICATOR_TABLE, size="sm", className="indicator-table")
     attributes = dataset.region_attributes

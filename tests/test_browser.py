@@ -32,6 +32,19 @@ def find_region(driver, code):
     return next((p for p in paths if driver.execute_script("return arguments[0].__data__.loc", p) == code), None)
 
 
+def click_region(driver, code, attempts=5):
+    """Click a region's path; Plotly may redraw between finding and clicking, so find it again then."""
+    from selenium.common.exceptions import StaleElementReferenceException
+
+    for _ in range(attempts):
+        try:
+            ActionChains(driver).move_to_element(find_region(driver, code)).click().perform()
+            return
+        except StaleElementReferenceException:
+            time.sleep(0.3)
+    raise AssertionError(f"could not click {code}")
+
+
 def severe_console_entries(driver):
     return [entry for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
 
@@ -47,8 +60,7 @@ def test_map_loads_click_shows_panel_no_console_errors(live_server, browser, dat
     assert count_paths(browser, T_VALUES) == int(frame["value"].notna().sum())
     assert count_paths(browser, T_CONTEXT) == len(dataset.context_countries)
 
-    region = find_region(browser, "ES30")
-    ActionChains(browser).move_to_element(region).click().perform()
+    click_region(browser, "ES30")
     wait(browser, lambda d: d.find_element(By.ID, ids.PANEL_TITLE).text == "Comunidad de Madrid")
     table = browser.find_element(By.ID, ids.INDICATOR_TABLE).text
     assert "R&D expenditure (GERD)" in table and "% of GDP" in table

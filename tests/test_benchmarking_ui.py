@@ -5,16 +5,12 @@ import io
 import time
 
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import WebDriverWait
+from browser_helpers import severe_console_entries, wait
 
 from s3map.analysis.peers import similar_regions
 from s3map.callbacks.view import render_for
 from s3map.ui import ids
 from s3map.ui.benchmark import compare_csv
-
-
-def wait(driver, condition, seconds=20):
-    return WebDriverWait(driver, seconds).until(condition)
 
 
 def test_compare_csv_is_the_table_with_sources(dataset):
@@ -72,4 +68,4 @@ def test_benchmarking_in_the_browser(live_server, browser, dataset, downloads):
     browser.find_element(By.XPATH, "//a[normalize-space()='Specialisation']").click()
     wait(browser, lambda d: d.find_elements(By.ID, ids.SPEC_TABLE))
     assert "LQ" in browser.find_element(By.ID, ids.SPEC_TABLE).text
-    assert [e for e in browser.get_log("browser") if e["level"] == "SEVERE"] == []
+    assert severe_console_entries(browser) == []

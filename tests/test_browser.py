@@ -5,7 +5,7 @@ import time
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support.ui import WebDriverWait
+from browser_helpers import severe_console_entries, wait
 
 from s3map.figures.map import T_BASE, T_CONTEXT, T_FILTERED, T_VALUES
 from s3map.ui import ids
@@ -43,14 +43,6 @@ def click_region(driver, code, attempts=5):
         except StaleElementReferenceException:
             time.sleep(0.3)
     raise AssertionError(f"could not click {code}")
-
-
-def severe_console_entries(driver):
-    return [entry for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
-
-
-def wait(driver, condition, seconds=20):
-    return WebDriverWait(driver, seconds).until(condition)
 
 
 def test_map_loads_click_shows_panel_no_console_errors(live_server, browser, dataset):

@@ -20,7 +20,7 @@ import pandas as pd
 from s3map import config
 from s3map.data import harmonise, indicators, nuts
 from s3map.data.errors import BuildError
-from s3map.data.sources import Source, SourceError, fetch, load_manifest, provenance_table
+from s3map.data.sources import Source, SourceError, fetch, load_manifest, provenance_table, sha256_of
 
 FORMAT_VERSION = "1"
 PACKAGE_DIR = Path(__file__).parent
@@ -43,17 +43,27 @@ def _curated_files() -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else []
 
 
-def build_geometry(paths: dict[str, Path], out: Path) -> tuple[pd.DataFrame, dict]:
-    """Web GeoJSON per level (content-hashed names, so browsers may cache them forever) + regions."""
+def build_geometry(paths: dict[str, Path], out: Path, insets: list[Path] = ()) -> tuple[pd.DataFrame, dict]:
+    """Web GeoJSON per level (content-hashed names, so browsers may cache them forever) + regions.
+
+    Inset files (outermost regions), when present, add the regions the main files lack.
+    """
     geo_dir = out / "geo"
     geo_dir.mkdir(parents=True)
     classification = nuts.read_classification(paths["nuts_classification"])
+    known_2021 = set(classification["code_2021"].dropna())
+    extra: dict[int, list[dict]] = {}
+    for path in insets:
+        for feature in nuts.read_inset(path, known_2021):
+            extra.setdefault(len(feature["properties"]["id"]) - 2, []).append(feature)
     labels = pd.concat([nuts.read_label_points(paths[f"nuts_pt_{level}"]) for level in range(3)])
     names = dict(zip(labels["code"], labels["name"]))
     centres = labels.set_index("code")[["lon", "lat"]]
     files, counts, with_geometry = {}, {}, set()
     for level in range(4):
         features = nuts.read_features(paths[f"nuts_rg_{level}"], level)
+        present = {f["properties"]["id"] for f in features}
+        features = features + [f for f in extra.get(level, []) if f["properties"]["id"] not in present]
         for feature in features:
             names.setdefault(feature["properties"]["id"], feature["properties"].get("na"))
         collection = nuts.web_feature_collection(features)
@@ -78,12 +88,13 @@ def build_geometry(paths: dict[str, Path], out: Path) -> tuple[pd.DataFrame, dic
             "nuts2": code[:4] if len(code) >= 4 else None,
             "eu": country in nuts.EU_COUNTRIES,
             "has_geometry": code in with_geometry,
-            "outermost_without_geometry": code.startswith(nuts.OUTERMOST_WITHOUT_GEOMETRY),
+            "outermost_without_geometry": code.startswith(nuts.OUTERMOST_WITHOUT_GEOMETRY) and code not in with_geometry,
             "lon": centres["lon"].get(code), "lat": centres["lat"].get(code),
         })
     regions = pd.DataFrame(rows)
     (geo_dir / "index.json").write_text(json.dumps(files, indent=1), encoding="utf-8")
-    return regions, {"features_per_level": counts, "files": files}
+    return regions, {"features_per_level": counts, "files": files,
+                     "insets": [{"file": p.name, "sha256": sha256_of(p)} for p in insets]}
 
 
 def build_indicators(paths: dict[str, Path], regions: pd.DataFrame, sources: dict[str, Source], out: Path) -> dict:
@@ -146,7 +157,8 @@ def build(force: bool = False, mirror: Path | None = None, log=print) -> Path:
     started = time.perf_counter()
     link = config.data_dir()
     sources = load_manifest()
-    fingerprint = _fingerprint(sources, _curated_files())
+    insets = nuts.inset_files(config.mirror_dir() if mirror is None else mirror, config.PROJECT_ROOT)
+    fingerprint = _fingerprint(sources, _curated_files() + insets)
     current = link / "fingerprint"
     if not force and current.is_file() and current.read_text().strip() == fingerprint:
         log(f"dataset up to date: {link}")
@@ -159,7 +171,7 @@ def build(force: bool = False, mirror: Path | None = None, log=print) -> Path:
     staging = builds / f"{stamp}.partial"
     staging.mkdir()
     try:
-        regions, geometry = build_geometry(paths, staging)
+        regions, geometry = build_geometry(paths, staging, insets)
         regions.to_parquet(staging / "regions.parquet", index=False)
         build_indicators(paths, regions, sources, staging)
         from s3map.data import structure
@@ -169,8 +181,12 @@ def build(force: bool = False, mirror: Path | None = None, log=print) -> Path:
             staging / "manufacturing.parquet", index=False)
         from s3map.data import strategies  # late import: strategies needs the regions just built
         strategies.build_strategies(regions, paths, staging)
-        (staging / "provenance.json").write_text(
-            json.dumps(provenance_table(sources), indent=1, ensure_ascii=False), encoding="utf-8")
+        provenance = provenance_table(sources) + [
+            {"id": f"inset:{entry['file']}", "title": f"Outermost-region boundary file {entry['file']}",
+             "publisher": "local file (not in sources.toml)", "url": "", "licence": "as its source states",
+             "sha256": entry["sha256"], "note": "picked up from an insets folder at build time"}
+            for entry in geometry["insets"]]
+        (staging / "provenance.json").write_text(json.dumps(provenance, indent=1, ensure_ascii=False), encoding="utf-8")
         (staging / "build.json").write_text(json.dumps({
             "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "seconds": round(time.perf_counter() - started, 2),

@@ -107,3 +107,34 @@ def read_classification(path: Path) -> pd.DataFrame:
         label = label.where(out["level"] != level, sheet[column])
     out["label"] = label
     return out.dropna(subset=["code_2021", "code_2024"], how="all").reset_index(drop=True)
+
+
+INSET_FOLDERS = ("nuts/2021/insets",)  # under the mirror, and data/nuts/insets in the project
+
+
+def inset_files(mirror: Path | None, project_root: Path) -> list[Path]:
+    """Optional boundary files for regions the main files lack (outermost regions), when present."""
+    folders = [mirror / folder for folder in INSET_FOLDERS] if mirror else []
+    folders.append(project_root / "data" / "nuts" / "insets")
+    return sorted(p for folder in folders if folder.is_dir() for p in folder.glob("*.json"))
+
+
+def read_inset(path: Path, known: set[str]) -> list[dict]:
+    """Features of an inset file: GeoJSON in EPSG:4326 lon/lat, `id` a NUTS 2021 code of any level."""
+    try:
+        collection = json.loads(path.read_text(encoding="utf-8"))
+        features = collection["features"]
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError) as exc:
+        raise BuildError(path.name, f"not a GeoJSON FeatureCollection ({exc})") from exc
+    for index, feature in enumerate(features, start=1):
+        code = (feature.get("properties") or {}).get("id")
+        if code not in known:
+            raise BuildError(path.name, f"feature id {code!r} is not a NUTS 2021 code", row=index)
+        geometry = feature.get("geometry") or {}
+        if geometry.get("type") not in ("Polygon", "MultiPolygon"):
+            raise BuildError(path.name, f"{code}: geometry type {geometry.get('type')!r}", row=index)
+        rings = geometry["coordinates"] if geometry["type"] == "Polygon" else [r for p in geometry["coordinates"] for r in p]
+        if any(not (-180 <= x <= 180 and -90 <= y <= 90) for ring in rings for x, y in ring):
+            raise BuildError(path.name, f"{code}: coordinates are not longitude/latitude (EPSG:4326); "
+                                        "reproject the inset first", row=index)
+    return features

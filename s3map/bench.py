@@ -139,6 +139,10 @@ def run(repeat: int = 15) -> dict:
             while driver.execute_script("return window.__s3first") is None and time.time() < deadline:
                 time.sleep(0.02)
             firsts.append(driver.execute_script("return window.__s3first"))
+            sizes = driver.execute_script(
+                "const e = performance.getEntriesByType('navigation').concat(performance.getEntriesByType('resource'));"
+                "return [e.reduce((a, x) => a + (x.transferSize || 0), 0), e.reduce((a, x) => a + (x.decodedBodySize || 0), 0)];")
+            results["first_load_bytes"], results["first_load_bytes_uncompressed"] = sizes
         results["first_paint_ms"] = _p50([f for f in firsts if f is not None])
         results["first_paint_ms_all"] = [round(f, 1) for f in firsts if f is not None]
         driver.execute_cdp_cmd("Network.setCacheDisabled", {"cacheDisabled": False})
@@ -224,7 +228,8 @@ def extra_timings(dataset, repeat: int) -> dict:
 
 
 def print_table(results: dict) -> None:
-    print(f"first painted map (cold load, p50 of 5): {results['first_paint_ms']} ms; first HTML {results['first_page_html_bytes']} B")
+    print(f"first painted map (cold load, p50 of 5): {results['first_paint_ms']} ms; first load "
+          f"{results['first_load_bytes']} B on the wire ({results['first_load_bytes_uncompressed']} B uncompressed)")
     header = f"{'interaction':<11} {'bytes':>8} {'naive':>9} {'ratio':>7} {'server ms':>10} {'naive ms':>9} {'browser ms':>11} {'naive br.':>10} geometry resent"
     print(header)
     for name, r in results["interactions"].items():

@@ -54,6 +54,9 @@ def test_current_history_and_superseded():
     strategies, priorities = normalise(flat)
     flags = dict(zip(strategies["title"], zip(strategies["current"], strategies["superseded"])))
     assert flags == {"S3 update": (True, True), "S4": (True, False), "RIS3": (False, False)}
+    partial = flat.assign(completeness=["full", "partial", "full"])
+    strategies, _ = normalise(partial)
+    assert not strategies["superseded"].any()  # a partial newer list does not hide the fuller older one
     assert len(priorities) == 3 and priorities["priority_id"].is_unique
 
 

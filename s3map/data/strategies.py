@@ -163,8 +163,10 @@ def normalise(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def superseded(strategies: pd.DataFrame) -> pd.Series:
-    """A current list is superseded when the same territory has a current list that starts later."""
-    latest_start = strategies[strategies["current"]].groupby("territory")["period_start"].max()
+    """A current list is superseded when the same territory has a complete current list that starts
+    later (a partial newer list does not hide a fuller older one; both stay shown)."""
+    complete = strategies[strategies["current"] & (strategies["completeness"] == "full")]
+    latest_start = complete.groupby("territory")["period_start"].max()
     later = strategies["territory"].map(latest_start)
     return (strategies["current"] & later.notna() & (strategies["period_start"] < later)).astype(bool)
 

@@ -11,7 +11,7 @@ from dash import ALL, Input, Output, Patch, State, callback, clientside_callback
 
 from s3map.data.store import get_dataset
 from s3map.figures.map import (EUROPE_VIEW, apply_update, indicator_update, priority_update,
-                               selection_update, view_update)
+                               selection_update, type_size_update, view_update)
 from s3map.analysis.peers import similar_regions
 from s3map.state import MAX_COMPARE, ORDERS, PEER_COUNTS, TABS, ViewState, parse, to_search
 from s3map.ui.benchmark import compare_csv, compare_tab, peers_tab, specialisation_tab
@@ -229,6 +229,9 @@ def render_for(search, shown: dict, dataset=None):
     if shown.get("selected") != selected:
         apply_update(patch, selection_update(selected))
         changed = True
+    if shown.get("present", False) != state.present:
+        apply_update(patch, type_size_update(state.present))
+        changed = True
     view = list(state.view or EUROPE_VIEW)
     if shown.get("view", list(EUROPE_VIEW)) != view:
         apply_update(patch, view_update(view))
@@ -238,6 +241,7 @@ def render_for(search, shown: dict, dataset=None):
                  state.indicator if state.tab == "compare" else None]
     text_key = [key]
     now = {"key": key, "selected": selected, "view": view, "panel": panel_key, "text": text_key,
+           "present": state.present,
            "mode": state.mode, "app_class": app_class(state)}
     styles = ({"display": "block"}, {"display": "none"}) if state.mode == "indicator" else \
         ({"display": "none"}, {"display": "block"})

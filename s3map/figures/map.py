@@ -232,7 +232,7 @@ def apply_update(target, update: dict) -> None:
             target["data"][index][key] = value
     for dotted, value in update["layout"].items():
         node = target["layout"]
-        *parents, last = dotted.split(".")
+        *parents, last = [int(part) if part.isdigit() else part for part in dotted.split(".")]
         for parent in parents:
             node = node[parent]
         node[last] = value
@@ -240,6 +240,15 @@ def apply_update(target, update: dict) -> None:
 
 def selection_update(regions: list[str]) -> dict:
     return {"traces": {T_SELECTED: {"locations": regions, "z": [1] * len(regions)}}, "layout": {}}
+
+
+def type_size_update(present: bool) -> dict:
+    """Presenter mode: the map's own text (legend, colour bar, tooltips) grows with the page's."""
+    scale = 1.35 if present else 1.0
+    return {"traces": {}, "layout": {
+        "legend.font.size": round(14 * scale), "hoverlabel.font.size": round(15 * scale),
+        "coloraxis.colorbar.tickfont.size": round(13 * scale), "coloraxis2.colorbar.tickfont.size": round(13 * scale),
+        "coloraxis.colorbar.title.font.size": round(14 * scale), "annotations.0.font.size": round(12 * scale)}}
 
 
 def view_update(view) -> dict:

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from s3map.analysis.partners import jaccard, rank_partners
+from s3map.analysis.partners import jaccard, rank_partners, rarity_weights
 from s3map.analysis.peers import dimension_distances, rank_peers, standardise
 from s3map.analysis.specialisation import location_quotients
 
@@ -71,3 +71,14 @@ def test_location_quotients_known_answer():
     assert lq[("BB", "C20")] == pytest.approx(0.9 / 0.7)
     assert lq[("AA11", "C10")] == pytest.approx(0.75 / 0.3)
     assert math.isnan(lq[("AA11", "C20")])  # a confidential cell stays a gap, never 0
+
+
+def test_rare_shared_codes_weigh_more_than_common_ones():
+    sets = {"A": {"sdg:SDG9", "nace:C30"}, "B": {"sdg:SDG9", "nace:C30"}, "C": {"sdg:SDG9", "nace:J62"},
+            "D": {"sdg:SDG9", "nace:J62"}}
+    weight = rarity_weights(sets)
+    assert weight["sdg:SDG9"] == 0.0 and weight["nace:C30"] == pytest.approx(math.log(2))
+    # A shares everything with B, and only the ubiquitous SDG 9 with C
+    assert jaccard(sets["A"], sets["B"], weight) == pytest.approx(1.0)
+    assert jaccard(sets["A"], sets["C"], weight) == pytest.approx(0.0)
+    assert jaccard(sets["A"], sets["C"]) == pytest.approx(1 / 3)  # unweighted, SDG 9 alone gives 1/3

@@ -1,17 +1,36 @@
 """Partner finder: strategies that share priority codes with a region's strategy.
 
 Each in-force strategy is a set of codes (taxonomy:code) from its priorities: a person's codes where
-assigned, else the coder's top proposal. Overlap is the Jaccard index of two sets; the shared codes
-are listed. Ties and near-ties are ordered by structural similarity (or the other way round).
+assigned, else the coder's top proposal. Overlap is a weighted Jaccard index of two sets, each code
+weighted by its rarity (log of strategies / strategies using it), so that sharing a specific domain
+(NACE C30, aerospace) counts for more than sharing one nearly every strategy has (SDG 9). The shared
+codes are listed. Ties are ordered by structural similarity (or the other way round).
 """
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 
 
-def jaccard(a: set, b: set) -> float:
-    return len(a & b) / len(a | b) if (a or b) else 0.0
+def jaccard(a: set, b: set, weight: dict[str, float] | None = None) -> float:
+    """|a ∩ b| / |a ∪ b|, each element counted with its weight (1 when none is given)."""
+    if not (a or b):
+        return 0.0
+    w = (lambda code: weight.get(code, 1.0)) if weight else (lambda code: 1.0)
+    union = sum(w(code) for code in a | b)
+    return sum(w(code) for code in a & b) / union if union else 0.0
+
+
+def rarity_weights(sets: dict[str, set[str]]) -> dict[str, float]:
+    """log(N / n_code): 0 for a code every strategy has, higher for rarer ones (N = number of sets)."""
+    counts: dict[str, int] = {}
+    for codes in sets.values():
+        for code in codes:
+            counts[code] = counts.get(code, 0) + 1
+    total = len(sets)
+    return {code: math.log(total / n) for code, n in counts.items()}
 
 
 def code_sets(codes: pd.DataFrame, priorities: pd.DataFrame, strategy_ids) -> dict[str, set[str]]:
@@ -23,7 +42,7 @@ def code_sets(codes: pd.DataFrame, priorities: pd.DataFrame, strategy_ids) -> di
 
 
 def rank_partners(own: set[str], candidates: dict[str, set[str]], similarity: dict[str, float] | None = None,
-                  order: str = "overlap") -> pd.DataFrame:
+                  order: str = "overlap", weight: dict[str, float] | None = None) -> pd.DataFrame:
     """Candidates sharing at least one code: overlap, shared codes, structural distance; ordered by
     overlap then distance (order="overlap") or distance then overlap (order="similarity")."""
     rows = []
@@ -31,7 +50,7 @@ def rank_partners(own: set[str], candidates: dict[str, set[str]], similarity: di
         shared = own & codes
         if not shared:
             continue
-        rows.append({"strategy_id": sid, "overlap": round(jaccard(own, codes), 4), "shared": sorted(shared),
+        rows.append({"strategy_id": sid, "overlap": round(jaccard(own, codes, weight), 4), "shared": sorted(shared),
                      "shared_count": len(shared),
                      "distance": (similarity or {}).get(sid, float("nan"))})
     frame = pd.DataFrame(rows, columns=["strategy_id", "overlap", "shared", "shared_count", "distance"])
@@ -74,7 +93,8 @@ def partner_regions(dataset, code: str, count: int = 10, order: str = "overlap")
             values = [distance[m] for m in members if m in distance]
             if values:
                 similarity[sid] = sum(values) / len(values)
-        ranked = rank_partners(own, candidates, similarity, order)
+        weight = dataset.memo(("code_rarity",), lambda: rarity_weights(sets))
+        ranked = rank_partners(own, candidates, similarity, order, weight)
         info = in_force.set_index("strategy_id")
         ranked["territory"] = ranked["strategy_id"].map(info["territory"])
         ranked["title"] = ranked["strategy_id"].map(info["title"])

@@ -152,8 +152,9 @@ def partners_block(dataset, state) -> list:
                                                 html.Th("Shared codes")])), html.Tbody(rows)], size="sm",
                            id=ids.PARTNER_TABLE, className="compare-table"), className="table-scroll"),
         html.P("Overlap: Jaccard index of the taxonomy codes of the two strategies (a person's codes, else the "
-               "coder's top proposal). Distance: structural distance to the strategy's NUTS 2 regions (— when the RCI "
-               "has none).", className="hint"),
+               "coder's top proposal), each code weighted by its rarity among current strategies, so a shared specific "
+               "domain counts for more than a code almost every strategy has. Distance: structural distance to the "
+               "strategy's NUTS 2 regions (— when the RCI has none).", className="hint"),
     ]
 
 

@@ -120,3 +120,12 @@ def test_panel_lists_strategy_priorities_with_sources(dataset):
     strategy = dataset.strategies_for("PL21").iloc[0]
     first_priority = dataset.priorities_of(strategy["strategy_id"]).iloc[0]["name"]
     assert first_priority in text
+
+
+def test_region_search_knows_own_script_plain_latin_and_english_country_names(dataset):
+    from s3map.ui.layout import region_options
+    options = {o["value"]: o for o in region_options(dataset)}
+    assert "ττική" in options["EL30"]["search"]  # Eurostat's label (its first letter is a Latin A in the source)
+    assert "Malopolskie" in options["PL21"]["search"] and "Poland" in options["PL21"]["search"]
+    assert options["EL"]["label"] == "Elláda — Greece (EL)"
+    assert "Югозападен" in options["BG41"]["search"]

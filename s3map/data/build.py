@@ -77,13 +77,14 @@ def build_geometry(paths: dict[str, Path], out: Path, insets: list[Path] = ()) -
     eu_2021 = classification.dropna(subset=["code_2021"])
     eu_2021 = eu_2021[~eu_2021["code_2021"].str.endswith("Z")]  # extra-regio: no territory to draw
     codes = set(eu_2021["code_2021"]) | with_geometry
-    label_2021 = dict(zip(eu_2021["code_2021"], eu_2021["label"]))
+    label_2021 = {code: label for code, label in zip(eu_2021["code_2021"], eu_2021["label"]) if isinstance(label, str)}
     rows = []
     for code in sorted(codes):
         country = code[:2]
         rows.append({
             "code": code, "level": len(code) - 2, "country": country,
             "name": names.get(code) or label_2021.get(code) or code,
+            "name_native": label_2021.get(code) or "",  # the NUTS label in its own script (Αττική, Югозападен)
             "nuts1": code[:3] if len(code) >= 3 else None,
             "nuts2": code[:4] if len(code) >= 4 else None,
             "eu": country in nuts.EU_COUNTRIES,

@@ -40,10 +40,26 @@ def code_options(dataset) -> list[dict]:
 
 
 def region_options(dataset) -> list[dict]:
+    """Every EU country and NUTS 1/2 region; found by its Latin name (with or without diacritics), its
+    name in its own script, its code, or its country's English name (NUTS has no English region names)."""
     r = dataset.regions
     rows = r[r["eu"] & (r["level"] <= 2)].sort_values(["country", "level", "name"], kind="stable")
-    return [{"label": f"{name} ({code})", "value": code, "search": f"{name} {ascii_fold(name)} {code}"}
-            for code, name in zip(rows["code"], rows["name"])]
+    english = english_country_names(rows["country"].unique())
+    return [{"label": f"{name} ({code})" if level else f"{name} — {english.get(code, '')} ({code})", "value": code,
+             "search": f"{name} {ascii_fold(name)} {native} {english.get(code[:2], '')} {code}"}
+            for code, name, native, level in zip(rows["code"], rows["name"], rows["name_native"], rows["level"])]
+
+
+def english_country_names(codes) -> dict[str, str]:
+    """Eurostat country code -> English short name (ISO 3166 via pycountry; Eurostat writes EL and UK)."""
+    import pycountry
+    iso = {"EL": "GR", "UK": "GB"}
+    out = {}
+    for code in codes:
+        country = pycountry.countries.get(alpha_2=iso.get(code, code))
+        if country is not None:
+            out[code] = getattr(country, "common_name", None) or country.name
+    return out
 
 
 def ascii_fold(text: str) -> str:

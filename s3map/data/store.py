@@ -81,11 +81,6 @@ class Dataset:
         return code in self.regions.index
 
     @cached_property
-    def nuts2_eu(self) -> pd.DataFrame:
-        r = self.regions
-        return r[(r["level"] == 2) & r["eu"]]
-
-    @cached_property
     def nuts2_with_geometry(self) -> list[str]:
         r = self.regions
         return r.loc[(r["level"] == 2) & r["has_geometry"], "code"].tolist()
@@ -147,26 +142,6 @@ class Dataset:
         # Non-EU regions carry data in some tables, but the observatory maps the EU; they are context.
         nuts2 = nuts2[nuts2["eu"]]
         return nuts2.drop(columns=["eu"])
-
-    def region_values(self, code: str) -> pd.DataFrame:
-        """Latest value of every indicator for one region (or its NUTS 1 parent where that is how it's reported)."""
-        rows = []
-        for indicator, meta in self.indicators.items():
-            group = self._by_indicator[indicator]
-            series = group[group["region"] == code]
-            shown = code
-            if series.empty and len(code) == 4:
-                series = group[group["region"] == code[:3]]
-                shown = code[:3]
-            if series.empty:
-                rows.append({"indicator": indicator, "label": meta.label, "unit": meta.unit, "year": None,
-                             "value": None, "flag": "", "region_shown": None, "decimals": meta.decimals})
-                continue
-            last = series.sort_values("year").iloc[-1]
-            rows.append({"indicator": indicator, "label": meta.label, "unit": meta.unit, "year": int(last["year"]),
-                         "value": float(last["value"]), "flag": last["flag"], "region_shown": shown,
-                         "decimals": meta.decimals})
-        return pd.DataFrame(rows)
 
     @cached_property
     def _ranks(self) -> pd.DataFrame:
@@ -232,10 +207,6 @@ class Dataset:
                 rows.append(row)
             return rows
         return self.memo(("profile", code), compute)
-
-    def series(self, code: str, indicator: str) -> pd.DataFrame:
-        group = self._by_indicator[indicator]
-        return group[group["region"] == code][["year", "value", "flag"]].sort_values("year")
 
     def ris_group(self, code: str) -> str | None:
         for candidate in (code, code[:3], code[:2]):
@@ -351,16 +322,10 @@ class Dataset:
     @cached_property
     def nuts2_with_current_strategy(self) -> set[str]:
         """EU NUTS 2 regions covered by an in-force strategy (own, NUTS 1, national or NUTS 3 within)."""
-        covered = set()
-        nuts2 = self.region_attributes.index
-        for territory in self.in_force["territory"].str.split().explode():
-            if len(territory) <= 4:
-                covered |= set(nuts2[nuts2.str.startswith(territory)])
-            else:
-                covered.add(territory[:4])
-        return covered
+        return self.nuts2_covered_by(self.in_force["territory"].str.split().explode())
 
     def nuts2_covered_by(self, territories) -> set[str]:
+        """EU NUTS 2 regions inside the given territories (a NUTS 3 territory: its NUTS 2 parent)."""
         nuts2 = self.region_attributes.index
         covered = set()
         for territory in territories:
@@ -413,11 +378,7 @@ class Dataset:
     def priorities_of(self, strategy_id: str) -> pd.DataFrame:
         return self._priority_groups.get(strategy_id, self.priorities.iloc[0:0])
 
-    def codes_of(self, priority_ids: list[str]) -> pd.DataFrame:
-        groups = [self._labelled_codes[p] for p in priority_ids if p in self._labelled_codes]
-        if not groups:
-            return self.priority_codes.iloc[0:0].assign(label=pd.Series(dtype="object"))
-        return pd.concat(groups)
+
 
 
 @lru_cache(maxsize=4)

@@ -257,6 +257,3 @@ def view_update(view) -> dict:
     return {"traces": {}, "layout": {"geo.center.lon": lon, "geo.center.lat": lat, "geo.projection.scale": scale,
                                      "geo.projection.rotation.lon": lon}}
 
-
-def figure_dict(figure: go.Figure) -> dict:
-    return figure.to_plotly_json()

@@ -121,3 +121,12 @@ def test_import_of_a_good_xlsx_table_reaches_the_dataset(tmp_path, scratch_proje
     assert "Test S3" in built["title"].tolist()
     with pytest.raises(BuildError, match="already exists"):
         import_table(str(path), log=lambda *_: None)
+
+
+def test_import_of_a_corrupt_workbook_says_so_and_writes_nothing(tmp_path, scratch_project, dataset):
+    path = tmp_path / "broken.xlsx"
+    path.write_bytes(b"PK\x03\x04 this is not really a workbook")
+    before = sorted(p.name for p in (scratch_project / "priorities").iterdir())
+    with pytest.raises(BuildError, match=r"broken.xlsx: cannot be read as a CSV or XLSX table"):
+        import_table(str(path), log=lambda *_: None)
+    assert sorted(p.name for p in (scratch_project / "priorities").iterdir()) == before

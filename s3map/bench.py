@@ -92,13 +92,13 @@ def naive_figure_json(dataset, state_search: str) -> str:
     """What a naive callback returns: the whole figure, GeoJSON inline in every trace that uses it."""
     from s3map.callbacks.view import map_update
     from s3map.figures.map import apply_update, base_figure
+    from s3map.ui.layout import geo_urls
     from s3map.state import parse
 
     geo = {level: json.loads((dataset.folder / "geo" / name).read_text()) for level, name in dataset.geo_files.items()}
     state, _ = parse(state_search, dataset)
     year = state.year or dataset.default_year(state.indicator)
-    figure = base_figure({level: f"/geo/{name}" for level, name in dataset.geo_files.items()},
-                         dataset.context_countries).to_plotly_json()
+    figure = base_figure(geo_urls(dataset), dataset.context_countries).to_plotly_json()
     apply_update(figure, map_update(state, year, dataset))
     for trace in figure["data"]:
         trace["geojson"] = geo[trace["geojson"].split("nuts")[1][0]]

@@ -1,8 +1,9 @@
 """The view: URL <-> controls, and URL -> map patch, caption and side panel.
 
-The URL is the single source of truth. `sync_state` turns a control change into a new URL (and a
-loaded URL into control values); `render` turns the URL into a map patch that carries only what
-changed since the map was last drawn.
+The URL is the single source of truth. One callback, `update_view`, answers every change in one
+round trip: `sync_state_for` turns a control change into a new URL (or a loaded URL into control
+values), and `render_for` turns that URL into a map patch and panel that carry only what changed
+since the browser last drew them.
 """
 
 from __future__ import annotations
@@ -133,7 +134,7 @@ def update_view(search, mode, indicator, year, classes, palette, codes, keyword,
 
 
 def sync_state_for(search, trigger, values: dict, dataset=None):
-    """(url, control values..., notice text, notice open) after `trigger` changed.
+    """(url, control values..., notice text, notice open, active tab) after `trigger` changed.
 
     Controls are only written back where they must change (a new indicator moves the year).
     """
@@ -146,13 +147,7 @@ def sync_state_for(search, trigger, values: dict, dataset=None):
               year_marks(years), state.classes, state.palette, list(state.codes), state.keyword,
               list(state.countries), list(state.ris), list(state.category), state.partnership, state.region]
     if trigger not in (None, ids.URL):
-        current = {(ids.MODE, "value"): values.get(ids.MODE), (ids.INDICATOR, "value"): values.get(ids.INDICATOR),
-                   (ids.YEAR, "value"): values.get(ids.YEAR), (ids.CLASSES, "value"): values.get(ids.CLASSES),
-                   (ids.PALETTE, "value"): values.get(ids.PALETTE), (ids.CODES, "value"): values.get(ids.CODES),
-                   (ids.KEYWORD, "value"): values.get(ids.KEYWORD), (ids.COUNTRY, "value"): values.get(ids.COUNTRY),
-                   (ids.RIS, "value"): values.get(ids.RIS), (ids.CATEGORY, "value"): values.get(ids.CATEGORY),
-                   (ids.PARTNERSHIP, "value"): values.get(ids.PARTNERSHIP),
-                   (ids.REGION_SEARCH, "value"): values.get(ids.REGION_SEARCH)}
+        current = {(control, "value"): values.get(control) for control in CONTROL_INPUTS + [ids.REGION_SEARCH]}
         slider_follows = trigger == ids.INDICATOR
         wanted = [value if (key in current and current[key] != value) or
                   (key[0] == ids.YEAR and slider_follows) else no_update
@@ -169,7 +164,7 @@ clientside_callback(
         const lon = relayout['geo.center.lon'], lat = relayout['geo.center.lat'];
         const scale = relayout['geo.projection.scale'];
         if (lon === undefined && lat === undefined && scale === undefined) { return window.dash_clientside.no_update; }
-        const prev = current || [10, 52, 1];
+        const prev = current || %s;""" % list(EUROPE_VIEW) + """
         const view = [lon ?? prev[0], lat ?? prev[1], scale ?? prev[2]].map(v => Math.round(v * 1000) / 1000);
         return view;
     }

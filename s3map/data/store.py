@@ -35,7 +35,6 @@ class Dataset:
         self.folder = Path(folder)
         if not (self.folder / "fingerprint").is_file():
             raise FileNotFoundError(f"no built dataset in {self.folder}: run `python -m s3map.data build`")
-        self.version = (self.folder / "fingerprint").read_text().strip()[:12]
         self.regions = pd.read_parquet(self.folder / "regions.parquet").set_index("code", drop=False)
         self.values = pd.read_parquet(self.folder / "indicators.parquet")
         self.eu_reference = pd.read_parquet(self.folder / "eu_reference.parquet")
@@ -55,8 +54,7 @@ class Dataset:
             for m in meta
         }
         self.geo_files = json.loads((self.folder / "geo" / "index.json").read_text())
-        self.provenance = json.loads((self.folder / "provenance.json").read_text(encoding="utf-8"))
-        # (indicator, year) -> Series region -> value, for the NUTS 2 map layer
+        # indicator -> its rows of the tidy table; every indicator query starts from one of these
         self._by_indicator = {key: group for key, group in self.values.groupby("indicator")}
         self._memo: dict = {}
 
@@ -79,11 +77,6 @@ class Dataset:
 
     def has_region(self, code: str) -> bool:
         return code in self.regions.index
-
-    @cached_property
-    def nuts2_with_geometry(self) -> list[str]:
-        r = self.regions
-        return r.loc[(r["level"] == 2) & r["has_geometry"], "code"].tolist()
 
     @cached_property
     def nuts2_eu_drawn(self) -> pd.Index:
@@ -127,7 +120,8 @@ class Dataset:
         """
         group = self._by_indicator[indicator]
         group = group[group["year"] == year].set_index("region")
-        nuts2 = self.regions.loc[self.nuts2_with_geometry, ["code", "name", "country", "nuts1", "eu"]].copy()
+        # Non-EU regions carry data in some tables, but the observatory maps the EU; they are context.
+        nuts2 = self.regions.loc[self.nuts2_eu_drawn, ["code", "name", "country", "nuts1"]].copy()
         direct = group[group["level"] == 2]
         nuts2["value"] = direct["value"].reindex(nuts2.index)
         nuts2["flag"] = direct["flag"].reindex(nuts2.index).fillna("")
@@ -139,9 +133,7 @@ class Dataset:
             nuts2.loc[fill, "value"] = parent["value"].reindex(nuts2.loc[fill, "nuts1"]).to_numpy()
             nuts2.loc[fill, "shown_level"] = 1
             nuts2.loc[fill, "note"] = "value of the NUTS 1 region " + nuts2.loc[fill, "nuts1"]
-        # Non-EU regions carry data in some tables, but the observatory maps the EU; they are context.
-        nuts2 = nuts2[nuts2["eu"]]
-        return nuts2.drop(columns=["eu"])
+        return nuts2
 
     @cached_property
     def _ranks(self) -> pd.DataFrame:
@@ -153,11 +145,6 @@ class Dataset:
         v["rank"] = v.groupby(["indicator", "year"])["key"].rank(method="min").astype(int)
         v["of"] = v.groupby(["indicator", "year"])["key"].transform("size").astype(int)
         return v.set_index(["indicator", "year", "region"])[["rank", "of"]]
-
-    def eu_value(self, indicator: str, year: int) -> float | None:
-        ref = self.eu_reference
-        hit = ref[(ref["indicator"] == indicator) & (ref["year"] == year)]["value"]
-        return float(hit.iloc[0]) if len(hit) else None
 
     @cached_property
     def _series_by_region(self) -> dict:
@@ -276,12 +263,8 @@ class Dataset:
         s = self.strategies
         return s[s["current"] & ~s["superseded"]]
 
-    @property
-    def map_codes(self) -> pd.DataFrame:
-        return self._map_codes
-
     @cached_property
-    def _map_codes(self) -> pd.DataFrame:
+    def map_codes(self) -> pd.DataFrame:
         """Codes used to put priorities on the map: a person's codes, else the coder's top proposal."""
         c = self.priority_codes
         return c[(c["method"] == "curated") | (c["rank"] == 1)][["priority_id", "taxonomy", "code"]]
@@ -300,7 +283,7 @@ class Dataset:
         hit = pd.Series(False, index=priorities.index)
         if codes:
             wanted = [tuple(code.split(":", 1)) for code in codes]
-            c = self._map_codes
+            c = self.map_codes
             selected = pd.Series(False, index=c.index)
             for taxonomy, value in wanted:
                 same = c["taxonomy"] == taxonomy
@@ -377,8 +360,6 @@ class Dataset:
 
     def priorities_of(self, strategy_id: str) -> pd.DataFrame:
         return self._priority_groups.get(strategy_id, self.priorities.iloc[0:0])
-
-
 
 
 @lru_cache(maxsize=4)

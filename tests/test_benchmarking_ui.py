@@ -69,3 +69,13 @@ def test_benchmarking_in_the_browser(live_server, browser, dataset, downloads):
     wait(browser, lambda d: d.find_elements(By.ID, ids.SPEC_TABLE))
     assert "LQ" in browser.find_element(By.ID, ids.SPEC_TABLE).text
     assert severe_console_entries(browser) == []
+
+
+def test_a_land_or_country_selection_is_analysed_through_its_nuts2_region(dataset):
+    assert dataset.nuts2_of("DE8") == "DE80" and dataset.nuts2_of("LU") == "LU00" and dataset.nuts2_of("PL213") == "PL21"
+    assert dataset.nuts2_of("DE2") is None  # Bayern has seven NUTS 2 regions
+    _, panel, *_ = render_for("?region=DE8&tab=peers", {}, dataset)
+    assert "Peers and partners of Mecklenburg-Vorpommern" in str(panel)
+    _, panel, *_ = render_for("?region=DE2&tab=specialisation", {}, dataset)
+    text = str(panel)
+    assert "spans 7 NUTS 2 regions" in text and "region=DE21" in text and "tab=specialisation" in text

@@ -92,9 +92,10 @@ def panel_action(state: ViewState, trigger: dict, value, dataset) -> ViewState:
         return state.with_(compare=(*state.compare, index)[:MAX_COMPARE])
     if kind == ids.COMPARE_REMOVE and value:
         return state.with_(compare=tuple(c for c in state.compare if c != index))
-    if kind == ids.COMPARE_PEERS and value and state.region:
-        peers = similar_regions(dataset, state.region, MAX_COMPARE - 1, state.exclude_own_country)
-        return state.with_(compare=(state.region, *peers.index.tolist())[:MAX_COMPARE], tab="compare")
+    if kind == ids.COMPARE_PEERS and value and dataset.nuts2_of(state.region):
+        code = dataset.nuts2_of(state.region)
+        peers = similar_regions(dataset, code, MAX_COMPARE - 1, state.exclude_own_country)
+        return state.with_(compare=(code, *peers.index.tolist())[:MAX_COMPARE], tab="compare")
     if kind == ids.PEER_COUNT and value in PEER_COUNTS:
         return state.with_(peers=int(value))
     if kind == ids.PEER_OWN and value is not None:

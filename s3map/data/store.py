@@ -78,6 +78,21 @@ class Dataset:
     def has_region(self, code: str) -> bool:
         return code in self.regions.index
 
+    def nuts2_children(self, code: str) -> list[str]:
+        r = self.regions
+        return r.loc[(r["level"] == 2) & r["code"].str.startswith(code), "code"].tolist()
+
+    def nuts2_of(self, code: str | None) -> str | None:
+        """The NUTS 2 region a selection stands for in the analyses that need one (peers, LQs):
+        itself; a NUTS 3 region's parent; a country or NUTS 1 region made of a single NUTS 2
+        region (LU -> LU00, DE8 -> DE80). None when the selection spans several."""
+        if not code or not self.has_region(code):
+            return None
+        if len(code) >= 4:
+            return code[:4]
+        children = self.nuts2_children(code)
+        return children[0] if len(children) == 1 else None
+
     @cached_property
     def nuts2_eu_drawn(self) -> pd.Index:
         r = self.regions

@@ -14,6 +14,7 @@ from s3map.analysis.specialisation import specialisation_check
 from s3map.data.structure import PEER_DIMENSIONS
 from s3map.figures.charts import peer_contributions, profile, time_series
 from s3map.figures.map import format_value
+from s3map.state import to_search
 from s3map.ui import ids
 from s3map.ui.panel import peer_controls
 
@@ -101,12 +102,23 @@ def compare_csv(dataset, regions: list[str]) -> str:
     return out.getvalue()
 
 
+def needs_nuts2(dataset, state, title: str, purpose: str) -> list:
+    """What to show when the selection is not one NUTS 2 region: say why, and offer its NUTS 2 regions."""
+    out = [html.H2(title, className="panel-title")]
+    if not state.region:
+        return out + [html.P(f"Select a NUTS 2 region {purpose}.", className="text-muted")]
+    children = dataset.nuts2_children(state.region)
+    out.append(html.P(f"{dataset.region_name(state.region)} ({state.region}) spans {len(children)} NUTS 2 regions; "
+                      f"this analysis works on one. Choose one {purpose}:", className="text-muted"))
+    return out + [html.Ul([html.Li(dcc.Link(f"{dataset.region_name(c)} ({c})", href=to_search(state.with_(region=c))))
+                           for c in children])]
+
+
 def peers_tab(dataset, state) -> list:
-    code = state.region
-    if not code or len(code) != 4:
-        return [html.H2("Peers and partners", className="panel-title"),
-                html.P("Select a NUTS 2 region to find structurally similar regions and strategies that share its "
-                       "priorities.", className="text-muted")]
+    code = dataset.nuts2_of(state.region)
+    if code is None:
+        return needs_nuts2(dataset, state, "Peers and partners",
+                           "to find structurally similar regions and strategies that share its priorities")
     name = dataset.region_name(code)
     peers = similar_regions(dataset, code, state.peers, state.exclude_own_country)
     out = [html.H2(f"Peers and partners of {name}", className="panel-title", id=ids.PANEL_TITLE), peer_controls(state)]
@@ -129,12 +141,11 @@ def peers_tab(dataset, state) -> list:
     out.append(html.Details([html.Summary("Method and variables"),
                              html.P(METHOD.format(dims="; ".join(PEER_DIMENSIONS))),
                              html.Ul([html.Li([html.Strong(d + ": "), ", ".join(v)]) for d, v in PEER_DIMENSIONS.items()])]))
-    out += partners_block(dataset, state)
+    out += partners_block(dataset, state, code)
     return out
 
 
-def partners_block(dataset, state) -> list:
-    code = state.region
+def partners_block(dataset, state, code: str) -> list:
     partners = partner_regions(dataset, code, 10, state.order)
     out = [html.H3("Possible partners: strategies sharing priorities"),
            dbc.RadioItems(id={"type": ids.PARTNER_ORDER, "index": 0}, value=state.order, inline=True, options=[
@@ -159,10 +170,9 @@ def partners_block(dataset, state) -> list:
 
 
 def specialisation_tab(dataset, state) -> list:
-    code = state.region
-    if not code or len(code) != 4:
-        return [html.H2("Specialisation check", className="panel-title"),
-                html.P("Select a NUTS 2 region.", className="text-muted")]
+    code = dataset.nuts2_of(state.region)
+    if code is None:
+        return needs_nuts2(dataset, state, "Specialisation check", "to compare its priorities with its strengths")
     check = specialisation_check(dataset, code)
     out = [html.H2(f"Priorities and strengths of {dataset.region_name(code)}", className="panel-title"),
            html.P("Location quotient (LQ) of employment: the division's share of the region's manufacturing "

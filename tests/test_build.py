@@ -60,10 +60,23 @@ def test_second_build_is_a_no_op(built):
     assert folder.resolve() == before
 
 
+def test_rebuild_keeps_the_previous_build_for_a_running_server(built):
+    """An app started before a rebuild still serves its geometry files from the previous folder."""
+    folder, _ = built
+    before = folder.resolve()
+    build_module.build(force=True, log=lambda *_: None)
+    after = folder.resolve()
+    assert after != before
+    assert (before / "geo" / "index.json").is_file()
+    versions = sorted(p for p in folder.parent.glob("build.versions/*"))
+    assert versions == sorted([before, after])
+
+
 def test_failed_build_leaves_previous_dataset_intact(built, tmp_path, monkeypatch):
     folder, _ = built
     before_target = folder.resolve()
     before_files = sorted(p.name for p in before_target.iterdir())
+    versions_before = sorted(folder.parent.glob("build.versions/*"))
     curated = tmp_path / "s3"
     shutil.copytree(config.curated_dir(), curated)
     seed = curated / "priorities" / "seed.csv"
@@ -75,8 +88,7 @@ def test_failed_build_leaves_previous_dataset_intact(built, tmp_path, monkeypatc
         build_module.build(force=True, log=lambda *_: None)
     assert folder.resolve() == before_target
     assert sorted(p.name for p in before_target.iterdir()) == before_files
-    leftovers = [p for p in folder.parent.glob("build.versions/*") if p != before_target]
-    assert leftovers == []  # the failed attempt cleaned up after itself
+    assert sorted(folder.parent.glob("build.versions/*")) == versions_before  # no half-built folder left
 
 
 def test_inset_geometry_files_are_picked_up_when_they_appear(tmp_path, mirror, monkeypatch):

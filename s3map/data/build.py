@@ -147,9 +147,9 @@ def _switch(link: Path, target: Path) -> None:
     os.replace(temporary, link)
 
 
-def _clean_old_builds(builds: Path, keep: Path) -> None:
+def _clean_old_builds(builds: Path, keep: set[Path]) -> None:
     for folder in builds.iterdir():
-        if folder != keep and folder.is_dir():
+        if folder not in keep and folder.is_dir():
             shutil.rmtree(folder, ignore_errors=True)
 
 
@@ -198,9 +198,12 @@ def build(force: bool = False, mirror: Path | None = None, log=print) -> Path:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     final = builds / stamp
+    # A server started on the previous build keeps serving its geometry files from that folder,
+    # so the previous build stays until the next one; older ones go.
+    previous = link.resolve() if link.is_symlink() else None
     os.replace(staging, final)
     _switch(link, final)
-    _clean_old_builds(builds, final)
+    _clean_old_builds(builds, {final, previous})
     log(f"dataset built in {time.perf_counter() - started:.1f} s: {link}")
     return link
 

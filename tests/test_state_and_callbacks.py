@@ -122,6 +122,24 @@ def test_panel_lists_strategy_priorities_with_sources(dataset):
     assert first_priority in text
 
 
+def test_a_strategy_without_a_sourced_list_is_shown_as_a_gap(dataset):
+    """Panel and map tooltip say the strategy exists but its priorities are not yet sourced."""
+    assert len(dataset.unlisted) > 0
+    record = dataset.unlisted.iloc[0]
+    code = record["territory"].split()[0]
+    _, panel, *_ = render_for(f"?mode=priorities&region={code}", {}, dataset)
+    text = str(panel)
+    assert record["title"] in text and "priorities not yet sourced" in text
+    assert record["source_urls"].split("|")[0].strip() in text
+    patch, *_ = render_for("?mode=priorities", {}, dataset)
+    ops = {tuple(op["location"]): op["params"]["value"] for op in operations(patch) if op["location"][0] == "data"}
+    gaps = dict(zip(ops[("data", T_BASE, "locations")], ops[("data", T_BASE, "customdata")]))
+    known = dataset.nuts2_with_unlisted_strategy - dataset.nuts2_with_current_strategy
+    drawn_known = [c for c in gaps if c in known]
+    assert drawn_known and all("not yet sourced" in gaps[c][0] for c in drawn_known)
+    assert all(gaps[c][0] == "no current strategy recorded" for c in gaps if c not in known)
+
+
 def test_region_search_knows_own_script_plain_latin_and_english_country_names(dataset):
     from s3map.ui.layout import region_options
     options = {o["value"]: o for o in region_options(dataset)}

@@ -7,7 +7,7 @@ from s3map import config
 from s3map.data.errors import BuildError
 from s3map.data.importer import import_table
 from s3map.data.stats import dataset_stats
-from s3map.data.strategies import is_current, normalise, read_flat, superseded, validate_flat
+from s3map.data.strategies import is_current, load_unlisted, normalise, read_flat, superseded, validate_flat
 
 GOOD = {
     "country": "PL", "nuts_code": "PL21", "region_name": "Małopolska", "strategy_title": "RIS 2030",
@@ -42,6 +42,29 @@ def test_validation_names_each_bad_row(tmp_path, dataset):
     assert 2 not in by_row
 
 
+UNLISTED = {
+    "country": "IT", "nuts_code": "ITC2", "region_name": "Valle d'Aosta", "strategy_title": "S3 VdA 2021-2027",
+    "period": "2021-2027", "level": "regional", "source_url": "https://example.org/s3-vda",
+    "note": "adopted in 2021; priorities not found",
+}
+
+
+def test_register_of_strategies_without_list_is_validated(tmp_path, dataset):
+    known = set(dataset.regions["code"])
+    good = load_unlisted(known, dataset.strategies, table(tmp_path, [UNLISTED], "strategies_without_list.csv"))
+    assert good[["territory", "period", "source_type"]].values.tolist() == [["ITC2", "2021-2027", "official"]]
+    assert int(good["period_start"].iloc[0]) == 2021
+    listed = dataset.in_force[dataset.in_force["level"] == "regional"].iloc[0]
+    bad = [({**UNLISTED, "nuts_code": "IT99"}, "territory 'IT99' is not a NUTS 2021 code"),
+           ({**UNLISTED, "period": "2014-2020"}, "is not a current one"),
+           ({**UNLISTED, "country": listed["country"], "nuts_code": listed["territory"]}, "has a current priority list"),
+           ({**UNLISTED, "note": ""}, "note is empty")]
+    for row, reason in bad:
+        path = table(tmp_path, [UNLISTED, row], "strategies_without_list.csv")
+        with pytest.raises(BuildError, match=rf"strategies_without_list.csv, row 3: .*{reason}"):
+            load_unlisted(known, dataset.strategies, path)
+
+
 def test_current_history_and_superseded():
     assert is_current("2021-2027") and is_current("2016-2025") and is_current("2021-2030")
     assert not is_current("2014-2020") and not is_current("not stated on page")
@@ -71,6 +94,7 @@ def test_stats_report_s3_counts(dataset):
     assert abs(stats["codes_curated_share"] + stats["codes_coder_share"] - 1) < 1e-3
     assert stats["codes_curated_share"] > 0
     assert set(stats["codes_per_taxonomy"]) == {"nace", "nabs", "sdg"}
+    assert stats["strategies_current_without_list"] == len(dataset.unlisted)
 
 
 def test_coder_never_overrides_a_curated_code(dataset):

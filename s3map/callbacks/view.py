@@ -202,7 +202,8 @@ def _map_update(state: ViewState, year: int, dataset) -> dict:
                                 year=year, decimals=meta.decimals, classes=state.classes, palette=state.palette)
     matches = dataset.priority_matches(state.codes, state.keyword)
     return priority_update(matches, dataset.nuts2_eu_drawn, dataset.nuts2_with_current_strategy, keep,
-                           dataset.drawable_codes, description=describe_query(state, dataset))
+                           dataset.drawable_codes, description=describe_query(state, dataset),
+                           unlisted=dataset.nuts2_with_unlisted_strategy - dataset.nuts2_with_current_strategy)
 
 
 def render_for(search, shown: dict, dataset=None):
@@ -315,7 +316,8 @@ def caption_for(state: ViewState, year: int, dataset) -> list:
     if state.mode == "priorities":
         return ["Current smart specialisation strategies (2021-2027 or later horizon) whose priorities match "
                 f"{describe_query(state, dataset)}. Codes: a person's where assigned, else the automatic coder's "
-                "top proposal. Regions without a recorded strategy are grey, not ‘no priority’."]
+                "top proposal. Regions without a current priority list are grey, not ‘no priority’; their tooltip "
+                "says whether a strategy is known."]
     meta = dataset.indicators[state.indicator]
     frame = dataset.map_values(state.indicator, year)
     count = int(frame["value"].notna().sum())

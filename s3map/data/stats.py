@@ -47,5 +47,6 @@ def dataset_stats(folder: Path | None = None) -> dict:
             "rows_mapped": int(changes.loc[changes["action"] == "mapped", "rows"].sum()),
             "rows_dropped": int(changes.loc[changes["action"] == "dropped", "rows"].sum()),
         },
-        "s3": strategy_summary(tables["strategies"], tables["priorities"], tables["priority_codes"]),
+        "s3": strategy_summary(tables["strategies"], tables["priorities"], tables["priority_codes"],
+                               tables.get("strategies_unlisted")),
     }

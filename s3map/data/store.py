@@ -40,6 +40,9 @@ class Dataset:
         self.eu_reference = pd.read_parquet(self.folder / "eu_reference.parquet")
         self.ris_groups = pd.read_parquet(self.folder / "ris_groups.parquet").set_index("region")
         self.strategies = pd.read_parquet(self.folder / "strategies.parquet")
+        unlisted = self.folder / "strategies_unlisted.parquet"  # absent from builds before it existed
+        self.unlisted = pd.read_parquet(unlisted) if unlisted.is_file() else pd.DataFrame(
+            columns=["strategy_id", "territory", "title", "period", "level", "country"])
         self.priorities = pd.read_parquet(self.folder / "priorities.parquet")
         self.priority_codes = pd.read_parquet(self.folder / "priority_codes.parquet")
         self.taxonomy = pd.read_parquet(self.folder / "taxonomy.parquet")
@@ -336,11 +339,20 @@ class Dataset:
     # ---- strategies ----------------------------------------------------------------------
     @cached_property
     def _strategy_rows_by_territory(self) -> dict:
-        out: dict = {}
-        for index, territory in zip(self.strategies.index, self.strategies["territory"]):
-            for code in territory.split():
-                out.setdefault(code, []).append(index)
-        return out
+        return rows_by_territory(self.strategies)
+
+    @cached_property
+    def _unlisted_rows_by_territory(self) -> dict:
+        return rows_by_territory(self.unlisted)
+
+    def unlisted_for(self, code: str) -> pd.DataFrame:
+        """Current strategies known to exist, without a sourced priority list, covering this region."""
+        rows = sorted({i for n in range(2, len(code) + 1) for i in self._unlisted_rows_by_territory.get(code[:n], [])})
+        return self.unlisted.loc[rows]
+
+    @cached_property
+    def nuts2_with_unlisted_strategy(self) -> set[str]:
+        return self.nuts2_covered_by(self.unlisted["territory"].str.split().explode().dropna())
 
     def strategies_for(self, code: str) -> pd.DataFrame:
         """Strategies whose territory is this region or contains it (NUTS 2 -> its NUTS 1 and country)."""
@@ -375,6 +387,15 @@ class Dataset:
 
     def priorities_of(self, strategy_id: str) -> pd.DataFrame:
         return self._priority_groups.get(strategy_id, self.priorities.iloc[0:0])
+
+
+def rows_by_territory(strategies: pd.DataFrame) -> dict:
+    """NUTS code -> index labels of the strategies whose territory includes that code."""
+    out: dict = {}
+    for index, territory in zip(strategies.index, strategies["territory"]):
+        for code in territory.split():
+            out.setdefault(code, []).append(index)
+    return out
 
 
 @lru_cache(maxsize=4)

@@ -60,8 +60,8 @@ def strategy_id(nuts_code: str, period: str, title: str) -> str:
     return f"{'-'.join(territories(nuts_code))}-{start or 'x'}-{digest}"
 
 
-def read_flat(path: Path) -> pd.DataFrame:
-    """A flat priority table (CSV or XLSX) as strings, with the spreadsheet row number of each row."""
+def read_table(path: Path, required: list[str], optional: list[str]) -> pd.DataFrame:
+    """A curated or uploaded table (CSV or XLSX) as stripped strings with the given columns."""
     try:
         if path.suffix.lower() in {".xlsx", ".xlsm"}:
             frame = pd.read_excel(path, dtype=str, engine="calamine").fillna("")
@@ -69,25 +69,28 @@ def read_flat(path: Path) -> pd.DataFrame:
             frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
     except Exception as exc:  # a corrupt upload can raise many different errors
         raise BuildError(path.name, f"cannot be read as a CSV or XLSX table ({exc})") from exc
-    missing = [c for c in REQUIRED_COLUMNS if c not in frame.columns]
+    missing = [c for c in required if c not in frame.columns]
     if missing:
         raise BuildError(path.name, f"missing column(s): {', '.join(missing)}")
-    for column in OPTIONAL_COLUMNS:
+    for column in optional:
         if column not in frame.columns:
             frame[column] = ""
-    frame = frame[REQUIRED_COLUMNS + OPTIONAL_COLUMNS].apply(lambda s: s.astype(str).str.strip())
+    frame = frame[required + optional].apply(lambda s: s.astype(str).str.strip())
     frame["source_type"] = frame["source_type"].replace("", "official")
+    return frame
+
+
+def read_flat(path: Path) -> pd.DataFrame:
+    """A flat priority table (CSV or XLSX) as strings, with the spreadsheet row number of each row."""
+    frame = read_table(path, REQUIRED_COLUMNS, OPTIONAL_COLUMNS)
     frame["file"] = path.name
     frame["row"] = range(2, len(frame) + 2)
     return frame
 
 
-def row_problems(row: pd.Series, known_regions: set[str]) -> list[str]:
-    """Everything wrong with one flat row (empty list when it is valid)."""
-    problems = []
-    for column in REQUIRED_COLUMNS:
-        if not row[column]:
-            problems.append(f"{column} is empty")
+def strategy_problems(row, known_regions: set[str], required: list[str]) -> list[str]:
+    """What is wrong with the strategy fields of a row (territory, level, period, sources)."""
+    problems = [f"{column} is empty" for column in required if not row[column]]
     codes = territories(row["nuts_code"])
     for code in codes:
         if code not in known_regions:
@@ -102,8 +105,6 @@ def row_problems(row: pd.Series, known_regions: set[str]) -> list[str]:
         start, end = period_bounds(row["period"])
         if start is None or not (1990 <= start <= end <= 2060):
             problems.append(f"period {row['period']!r} is not YYYY-YYYY or {UNSTATED_PERIOD!r}")
-    if row["completeness"] and row["completeness"] not in COMPLETENESS:
-        problems.append(f"completeness {row['completeness']!r} is not full or partial")
     if row["source_type"] not in SOURCE_TYPES:
         problems.append(f"source_type {row['source_type']!r} is not official, secondary or draft")
     urls = [u.strip() for u in row["source_url"].split("|") if u.strip()]
@@ -111,6 +112,14 @@ def row_problems(row: pd.Series, known_regions: set[str]) -> list[str]:
         problems.append("source_url must be one or more http(s) addresses separated by |")
     if row["document_url"] and not row["document_url"].startswith(("http://", "https://")):
         problems.append("document_url must be an http(s) address")
+    return problems
+
+
+def row_problems(row: pd.Series, known_regions: set[str]) -> list[str]:
+    """Everything wrong with one flat priority row (empty list when it is valid)."""
+    problems = strategy_problems(row, known_regions, REQUIRED_COLUMNS)
+    if row["completeness"] and row["completeness"] not in COMPLETENESS:
+        problems.append(f"completeness {row['completeness']!r} is not full or partial")
     return problems
 
 
@@ -185,14 +194,54 @@ def load_curated(known_regions: set[str], folder: Path | None = None) -> pd.Data
     return frame
 
 
+UNLISTED_FILE = "strategies_without_list.csv"
+UNLISTED_REQUIRED = ["country", "nuts_code", "region_name", "strategy_title", "period", "level", "source_url", "note"]
+UNLISTED_OPTIONAL = ["source_type", "document_url", "retrieved"]
+UNLISTED_COLUMNS = ["strategy_id", "country", "level", "territory", "region_name", "title", "period", "period_start",
+                    "period_end", "document_url", "source_urls", "source_type", "note", "retrieved"]
+
+
+def load_unlisted(known_regions: set[str], strategies: pd.DataFrame, path: Path | None = None) -> pd.DataFrame:
+    """Current strategies a page shows to exist but whose priorities no page we could read lists.
+
+    They are kept apart from the priority tables (no row there may lack a priority) and shown as
+    gaps: 'priorities not yet sourced'. A territory that has a current list may not appear here.
+    """
+    path = config.curated_dir() / UNLISTED_FILE if path is None else path
+    if not path.is_file():
+        return pd.DataFrame(columns=UNLISTED_COLUMNS)
+    frame = read_table(path, UNLISTED_REQUIRED, UNLISTED_OPTIONAL)
+    listed = set(strategies.loc[strategies["current"], "territory"])
+    for index, row in frame.iterrows():
+        problems = strategy_problems(row, known_regions, UNLISTED_REQUIRED)
+        if row["period"] and not is_current(row["period"]):
+            problems.append(f"period {row['period']!r} is not a current one (ending {CURRENT_FROM_END_YEAR} or later)")
+        if " ".join(territories(row["nuts_code"])) in listed:
+            problems.append(f"{row['nuts_code']} has a current priority list in priorities/: remove this row")
+        if problems:
+            raise BuildError(path.name, problems[0], row=index + 2)
+    territory = frame["nuts_code"].map(lambda n: " ".join(territories(n)))
+    bounds = frame["period"].map(period_bounds)
+    return pd.DataFrame({
+        "strategy_id": [strategy_id(n, p, t) for n, p, t in zip(frame["nuts_code"], frame["period"], frame["strategy_title"])],
+        "country": frame["country"], "level": frame["level"], "territory": territory,
+        "region_name": frame["region_name"], "title": frame["strategy_title"], "period": frame["period"],
+        "period_start": bounds.map(lambda b: b[0]).astype("Int64"), "period_end": bounds.map(lambda b: b[1]).astype("Int64"),
+        "document_url": frame["document_url"], "source_urls": frame["source_url"], "source_type": frame["source_type"],
+        "note": frame["note"], "retrieved": frame["retrieved"],
+    })[UNLISTED_COLUMNS]
+
+
 def build_strategies(regions: pd.DataFrame, paths: dict[str, Path], out: Path) -> dict:
     known = set(regions["code"])
     flat = load_curated(known)
     strategies, priorities = normalise(flat)
+    unlisted = load_unlisted(known, strategies)
     from s3map.data import taxonomy  # the coder and code lists
     codes = taxonomy.code_priorities(priorities, paths)
     partnerships = load_partnerships(known)
     strategies.to_parquet(out / "strategies.parquet", index=False)
+    unlisted.to_parquet(out / "strategies_unlisted.parquet", index=False)
     priorities.drop(columns=["row"]).to_parquet(out / "priorities.parquet", index=False)
     codes.to_parquet(out / "priority_codes.parquet", index=False)
     partnerships.to_parquet(out / "partnerships.parquet", index=False)
@@ -219,8 +268,10 @@ def load_partnerships(known_regions: set[str]) -> pd.DataFrame:
     return frame[PARTNERSHIP_COLUMNS]
 
 
-def strategy_summary(strategies: pd.DataFrame, priorities: pd.DataFrame, codes: pd.DataFrame) -> dict:
-    """The `s3` block of `python -m s3map.data stats`."""
+def strategy_summary(strategies: pd.DataFrame, priorities: pd.DataFrame, codes: pd.DataFrame,
+                     unlisted: pd.DataFrame | None = None) -> dict:
+    """The `s3` block of `python -m s3map.data stats`. Strategy counts are of strategies with a
+    priority list; `strategies_current_without_list` counts those known only to exist."""
     coded = codes.drop_duplicates(["priority_id", "taxonomy", "code"]) if len(codes) else codes
     total_codes = max(len(coded), 1)
     return {
@@ -238,4 +289,5 @@ def strategy_summary(strategies: pd.DataFrame, priorities: pd.DataFrame, codes: 
         "codes_coder_share": round(float((coded["method"] == "coder").sum() / total_codes), 4) if len(coded) else 0.0,
         "codes_per_taxonomy": {k: int(v) for k, v in coded.groupby("taxonomy").size().items()} if len(coded) else {},
         "countries_covered": sorted(strategies.loc[strategies["current"], "country"].unique().tolist()),
+        "strategies_current_without_list": 0 if unlisted is None else int(len(unlisted)),
     }

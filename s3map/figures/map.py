@@ -121,12 +121,13 @@ def indicator_update(frame: pd.DataFrame, keep: pd.Index, *, label: str, unit: s
 
 
 def priority_update(matches: pd.DataFrame, nuts2: pd.Index, covered: set[str], keep: pd.Index,
-                    drawable: set[str], *, description: str) -> dict:
+                    drawable: set[str], *, description: str, unlisted: set[str] = frozenset()) -> dict:
     """Trace and layout changes for colouring by matching priorities.
 
     `matches`: priority_matches() rows (territory, territory_level, title, matches, names);
     `nuts2`: NUTS 2 codes drawn; `covered`: NUTS 2 codes with an in-force strategy;
-    `keep`: NUTS 2 codes passing the filters; `drawable`: codes that have geometry.
+    `keep`: NUTS 2 codes passing the filters; `drawable`: codes that have geometry;
+    `unlisted`: NUTS 2 codes whose current strategy is known but whose priorities are not sourced.
     """
     inside = nuts2[nuts2.isin(keep)]
     outside = nuts2[~nuts2.isin(keep)]
@@ -134,8 +135,10 @@ def priority_update(matches: pd.DataFrame, nuts2: pd.Index, covered: set[str], k
     no_match = [c for c in inside if c in covered]
     keep_set = set(keep)
     traces = {
-        T_BASE: {"locations": no_strategy, "z": [0] * len(no_strategy), "name": "No current strategy recorded",
-                 "hovertemplate": f"<b>{NAME}</b> (%{{location}})<br>no current strategy recorded<extra></extra>"},
+        T_BASE: {"locations": no_strategy, "z": [0] * len(no_strategy), "name": "No current priority list recorded",
+                 "customdata": [["a current strategy is recorded; its priorities are not yet sourced" if c in unlisted
+                                 else "no current strategy recorded"] for c in no_strategy],
+                 "hovertemplate": f"<b>{NAME}</b> (%{{location}})<br>%{{customdata[0]}}<extra></extra>"},
         T_NO_MATCH: {"locations": no_match, "z": [0] * len(no_match)},
         T_VALUES: empty_trace_update(),
         T_FILTERED: {"locations": outside.tolist(), "z": [0] * len(outside)},

@@ -80,13 +80,32 @@ def region_panel(dataset, code: str, state=None) -> list:
 
 def strategy_section(dataset, code: str) -> list:
     strategies = dataset.strategies_for(code)
+    unlisted = dataset.unlisted_for(code)
     out = [html.H3("Smart specialisation strategy")]
-    if strategies.empty:
+    if strategies.empty and unlisted.empty:
         return out + [html.P("No strategy recorded for this region yet.", className="no-data")]
-    for record in strategies.head(3).itertuples(index=False):
-        out.append(strategy_card(dataset, record))
+    shown = strategies.head(3)
+    in_force = shown[shown["in_force"]]
+    # Current lists first, then current strategies whose priorities are not sourced, then history.
+    out += [strategy_card(dataset, record) for record in in_force.itertuples(index=False)]
+    out += [unlisted_card(record) for record in unlisted.itertuples(index=False)]
+    out += [strategy_card(dataset, record) for record in shown[~shown["in_force"]].itertuples(index=False)]
     out += related_strategies(dataset, code, strategies)
     return out
+
+
+def unlisted_card(record) -> html.Div:
+    """A current strategy a page shows to exist, whose priority list could not be sourced: a gap."""
+    scope = "National strategy" if record.level == "national" else "Regional strategy"
+    meta = [f"{scope} · {record.territory} · {record.period} · current · priorities not yet sourced"]
+    if record.document_url:
+        meta += [" · ", html.A("strategy document", href=record.document_url, target="_blank", rel="noopener")]
+    sources = [u.strip() for u in record.source_urls.split("|") if u.strip()]
+    links = [html.A(f"source {n}" if len(sources) > 1 else "source", href=url, target="_blank", rel="noopener",
+                    className="source-link me-2") for n, url in enumerate(sources, 1)]
+    return html.Div([html.H4(record.title), html.P(meta, className="strategy-meta"),
+                     html.P(["No priority list: ", record.note, " "] + links, className="no-data")],
+                    className="strategy current unlisted")
 
 
 def code_title(code: dict) -> str:

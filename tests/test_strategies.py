@@ -51,13 +51,16 @@ UNLISTED = {
 
 def test_register_of_strategies_without_list_is_validated(tmp_path, dataset):
     known = set(dataset.regions["code"])
-    good = load_unlisted(known, dataset.strategies, table(tmp_path, [UNLISTED], "strategies_without_list.csv"))
+    listed = dataset.in_force[dataset.in_force["level"] == "regional"].iloc[0]
+    found_since = {**UNLISTED, "country": listed["country"], "nuts_code": listed["territory"]}
+    path = table(tmp_path, [UNLISTED, found_since], "strategies_without_list.csv")
+    good, superseded_by_a_list = load_unlisted(known, dataset.strategies, path)
     assert good[["territory", "period", "source_type"]].values.tolist() == [["ITC2", "2021-2027", "official"]]
     assert int(good["period_start"].iloc[0]) == 2021
-    listed = dataset.in_force[dataset.in_force["level"] == "regional"].iloc[0]
+    assert superseded_by_a_list == [listed["territory"]]  # a list found later replaces the register row
     bad = [({**UNLISTED, "nuts_code": "IT99"}, "territory 'IT99' is not a NUTS 2021 code"),
            ({**UNLISTED, "period": "2014-2020"}, "is not a current one"),
-           ({**UNLISTED, "country": listed["country"], "nuts_code": listed["territory"]}, "has a current priority list"),
+           ({**UNLISTED, "source_url": "see the PDF"}, "source_url must be"),
            ({**UNLISTED, "note": ""}, "note is empty")]
     for row, reason in bad:
         path = table(tmp_path, [UNLISTED, row], "strategies_without_list.csv")

@@ -181,7 +181,10 @@ def build(force: bool = False, mirror: Path | None = None, log=print) -> Path:
         structure.read_manufacturing(paths["manufacturing_employment"], known).to_parquet(
             staging / "manufacturing.parquet", index=False)
         from s3map.data import strategies  # late import: strategies needs the regions just built
-        strategies.build_strategies(regions, paths, staging)
+        built = strategies.build_strategies(regions, paths, staging)
+        if built["register_superseded"]:
+            log("strategies_without_list.csv: now with a current priority list, no longer shown as unlisted: "
+                + ", ".join(built["register_superseded"]))
         provenance = provenance_table(sources) + [
             {"id": f"inset:{entry['file']}", "title": f"Outermost-region boundary file {entry['file']}",
              "publisher": "local file (not in sources.toml)", "url": "", "licence": "as its source states",

@@ -201,28 +201,31 @@ UNLISTED_COLUMNS = ["strategy_id", "country", "level", "territory", "region_name
                     "period_end", "document_url", "source_urls", "source_type", "note", "retrieved"]
 
 
-def load_unlisted(known_regions: set[str], strategies: pd.DataFrame, path: Path | None = None) -> pd.DataFrame:
+def load_unlisted(known_regions: set[str], strategies: pd.DataFrame,
+                  path: Path | None = None) -> tuple[pd.DataFrame, list[str]]:
     """Current strategies a page shows to exist but whose priorities no page we could read lists.
 
     They are kept apart from the priority tables (no row there may lack a priority) and shown as
-    gaps: 'priorities not yet sourced'. A territory that has a current list may not appear here.
+    gaps: 'priorities not yet sourced'. A row whose territory has a current list (found later, or
+    imported by a user) is superseded by it: left out, and its territory returned for the build log.
     """
     path = config.curated_dir() / UNLISTED_FILE if path is None else path
     if not path.is_file():
-        return pd.DataFrame(columns=UNLISTED_COLUMNS)
+        return pd.DataFrame(columns=UNLISTED_COLUMNS), []
     frame = read_table(path, UNLISTED_REQUIRED, UNLISTED_OPTIONAL)
     listed = set(strategies.loc[strategies["current"], "territory"])
     for index, row in frame.iterrows():
         problems = strategy_problems(row, known_regions, UNLISTED_REQUIRED)
         if row["period"] and not is_current(row["period"]):
             problems.append(f"period {row['period']!r} is not a current one (ending {CURRENT_FROM_END_YEAR} or later)")
-        if " ".join(territories(row["nuts_code"])) in listed:
-            problems.append(f"{row['nuts_code']} has a current priority list in priorities/: remove this row")
         if problems:
             raise BuildError(path.name, problems[0], row=index + 2)
     territory = frame["nuts_code"].map(lambda n: " ".join(territories(n)))
+    superseded_rows = territory.isin(listed)
+    superseded_territories = sorted(territory[superseded_rows])
+    frame, territory = frame[~superseded_rows], territory[~superseded_rows]
     bounds = frame["period"].map(period_bounds)
-    return pd.DataFrame({
+    unlisted = pd.DataFrame({
         "strategy_id": [strategy_id(n, p, t) for n, p, t in zip(frame["nuts_code"], frame["period"], frame["strategy_title"])],
         "country": frame["country"], "level": frame["level"], "territory": territory,
         "region_name": frame["region_name"], "title": frame["strategy_title"], "period": frame["period"],
@@ -230,13 +233,14 @@ def load_unlisted(known_regions: set[str], strategies: pd.DataFrame, path: Path 
         "document_url": frame["document_url"], "source_urls": frame["source_url"], "source_type": frame["source_type"],
         "note": frame["note"], "retrieved": frame["retrieved"],
     })[UNLISTED_COLUMNS]
+    return unlisted, superseded_territories
 
 
 def build_strategies(regions: pd.DataFrame, paths: dict[str, Path], out: Path) -> dict:
     known = set(regions["code"])
     flat = load_curated(known)
     strategies, priorities = normalise(flat)
-    unlisted = load_unlisted(known, strategies)
+    unlisted, register_superseded = load_unlisted(known, strategies)
     from s3map.data import taxonomy  # the coder and code lists
     codes = taxonomy.code_priorities(priorities, paths)
     partnerships = load_partnerships(known)
@@ -246,7 +250,7 @@ def build_strategies(regions: pd.DataFrame, paths: dict[str, Path], out: Path) -
     codes.to_parquet(out / "priority_codes.parquet", index=False)
     partnerships.to_parquet(out / "partnerships.parquet", index=False)
     taxonomy.code_lists(paths).to_parquet(out / "taxonomy.parquet", index=False)
-    return {"strategies": len(strategies), "priorities": len(priorities)}
+    return {"strategies": len(strategies), "priorities": len(priorities), "register_superseded": register_superseded}
 
 
 PARTNERSHIP_COLUMNS = ["platform", "partnership", "region_name", "country", "nuts_code", "role", "source_url", "note"]

@@ -147,3 +147,22 @@ def test_region_search_knows_own_script_plain_latin_and_english_country_names(da
     assert "Malopolskie" in options["PL21"]["search"] and "Poland" in options["PL21"]["search"]
     assert options["EL"]["label"] == "Elláda — Greece (EL)"
     assert "Югозападен" in options["BG41"]["search"]
+
+
+def test_a_nuts3_strategy_region_is_findable_and_shows_its_nuts2_values_named(dataset):
+    """Kraje, Swedish counties, Finnish maakunnat: indicators are NUTS 2, so the panel shows the
+    NUTS 2 parent's values, each named as such, and the RIS badge says whose group it is."""
+    from s3map.ui.layout import region_options
+    nuts3_with_strategy = sorted(c for c in dataset.strategy_territories if len(c) == 5)
+    assert nuts3_with_strategy
+    code = nuts3_with_strategy[0]
+    values = {o["value"] for o in region_options(dataset)}
+    assert code in values
+    assert not any(len(v) == 5 and v not in dataset.strategy_territories for v in values)
+    profile = {r["indicator"]: r for r in dataset.region_profile(code)}
+    gdp = profile["gdp_pps_hab_eu"]
+    assert gdp["region_shown"] == code[:4] and gdp["value"] is not None and gdp["rank"]
+    parent = {r["indicator"]: r for r in dataset.region_profile(code[:4])}["gdp_pps_hab_eu"]
+    assert (gdp["value"], gdp["year"], gdp["rank"]) == (parent["value"], parent["year"], parent["rank"])
+    _, panel, *_ = render_for(f"?region={code}", {}, dataset)
+    assert f"(NUTS 2 {code[:4]})" in str(panel)

@@ -186,16 +186,21 @@ class Dataset:
     def region_profile(self, code: str) -> list[dict]:
         """Latest value of every indicator for a region, with EU rank, index EU = 100 and its series.
 
-        A region reported only through its NUTS 1 parent (RIS) shows the parent's value, named.
+        A region without its own value shows its nearest parent's (a NUTS 3 region its NUTS 2,
+        a region reported only through NUTS 1 its NUTS 1), named in `region_shown`; the rank is
+        the parent's among NUTS 2 regions when the parent is one.
         """
+        parents = [code[:n] for n in (4, 3) if len(code) > n]
+
         def compute():
             rows = []
             own = self._series_by_region.get(code, {})
-            parent = self._series_by_region.get(code[:3], {}) if len(code) == 4 else {}
             for indicator, meta in self.indicators.items():
                 series, shown = own.get(indicator), code
-                if not series and indicator in parent:
-                    series, shown = parent[indicator], code[:3]
+                for parent in parents if not series else ():
+                    if indicator in self._series_by_region.get(parent, {}):
+                        series, shown = self._series_by_region[parent][indicator], parent
+                        break
                 row = {"indicator": indicator, "label": meta.label, "unit": meta.unit, "decimals": meta.decimals,
                        "value": None, "year": None, "flag": "", "region_shown": None, "rank": None, "of": None,
                        "index": None, "series": []}
@@ -203,7 +208,7 @@ class Dataset:
                     year, value, flag = series[-1]
                     row.update(value=value, year=year, flag=flag, region_shown=shown,
                                series=[(y, v) for y, v, _ in series])
-                    rank = self._rank_lookup.get((indicator, year, code))
+                    rank = self._rank_lookup.get((indicator, year, shown))
                     if rank:
                         row.update(rank=rank[0], of=rank[1])
                     eu = self._eu_lookup.get((indicator, year))
@@ -213,11 +218,21 @@ class Dataset:
             return rows
         return self.memo(("profile", code), compute)
 
-    def ris_group(self, code: str) -> str | None:
-        for candidate in (code, code[:3], code[:2]):
+    def ris_group_of(self, code: str) -> tuple[str | None, str | None]:
+        """(RIS 2023 group, the region it is published for): the region's own or its nearest parent's."""
+        for candidate in dict.fromkeys((code, code[:4], code[:3], code[:2])):
             if candidate in self.ris_groups.index:
-                return str(self.ris_groups.loc[candidate, "group"])
-        return None
+                return str(self.ris_groups.loc[candidate, "group"]), candidate
+        return None, None
+
+    def ris_group(self, code: str) -> str | None:
+        return self.ris_group_of(code)[0]
+
+    @cached_property
+    def strategy_territories(self) -> set[str]:
+        """Every NUTS code that is the territory of a recorded strategy (with or without a list)."""
+        codes = pd.concat([self.strategies["territory"], self.unlisted["territory"]]).str.split().explode()
+        return set(codes.dropna())
 
     # ---- filters -------------------------------------------------------------------------
     @cached_property

@@ -40,10 +40,12 @@ def code_options(dataset) -> list[dict]:
 
 
 def region_options(dataset) -> list[dict]:
-    """Every EU country and NUTS 1/2 region; found by its Latin name (with or without diacritics), its
-    name in its own script, its code, or its country's English name (NUTS has no English region names)."""
+    """Every EU country and NUTS 1/2 region, and the NUTS 3 regions that have a strategy of their own;
+    found by its Latin name (with or without diacritics), its name in its own script, its code, or its
+    country's English name (NUTS has no English region names)."""
     r = dataset.regions
-    rows = r[r["eu"] & (r["level"] <= 2)].sort_values(["country", "level", "name"], kind="stable")
+    wanted = (r["level"] <= 2) | r["code"].isin(dataset.strategy_territories)
+    rows = r[r["eu"] & wanted].sort_values(["country", "level", "name"], kind="stable")
     english = english_country_names(rows["country"].unique())
     return [{"label": f"{name} ({code})" if level else f"{name} — {english.get(code, '')} ({code})", "value": code,
              "search": f"{name} {ascii_fold(name)} {native} {english.get(code[:2], '')} {code}"}

@@ -42,11 +42,11 @@ def empty_panel() -> list:
 
 def region_panel(dataset, code: str, state=None) -> list:
     name = dataset.region_name(code) or code
-    group = dataset.ris_group(code)
+    group, group_region = dataset.ris_group_of(code)
     rows = []
     for record in dataset.region_profile(code):
         shown = record["region_shown"]
-        note = f" (NUTS 1 {shown})" if shown and shown != code else ""
+        note = f" (NUTS {len(shown) - 2} {shown})" if shown and shown != code else ""
         has = record["value"] is not None
         trend = sparkline(record["series"])
         rows.append(html.Tr([
@@ -69,7 +69,8 @@ def region_panel(dataset, code: str, state=None) -> list:
                      id={"type": ids.COMPARE_ADD, "index": code}, className="me-2")
     header = [html.H2(name, id=ids.PANEL_TITLE, className="panel-title"),
               html.Div([html.Span(code, className="badge bg-secondary me-2"),
-                        html.Span(f"RIS 2023: {group} innovator" if group else "RIS 2023: no data",
+                        html.Span((f"RIS 2023: {group} innovator" + (f" ({group_region})" if group_region != code else ""))
+                                  if group else "RIS 2023: no data",
                                   className=f"badge ris-{(group or 'none').lower()} me-2"), add],
                        className="mb-2")]
     partnership_block = [html.H3("S3 partnerships"),

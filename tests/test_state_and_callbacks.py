@@ -1,7 +1,7 @@
 from dash import no_update
 
 from s3map.callbacks.view import render_for, sync_state_for
-from s3map.figures.map import T_BASE, T_FILTERED, T_P0, T_P2, T_SELECTED, T_VALUES
+from s3map.figures.map import SELECTED_TRACES, T_BASE, T_FILTERED, T_P0, T_P2, T_SELECTED, T_VALUES
 from s3map.state import ViewState, parse, to_search
 from s3map.ui import ids
 
@@ -77,7 +77,9 @@ def test_render_patches_only_what_changed_and_never_geometry(dataset):
     patch, panel, *_, shown = render_for("?indicator=gdp_pps_hab_eu", {}, dataset)
     assert T_VALUES in touched_traces(patch)
     patch, panel, *_, shown = render_for("?indicator=gdp_pps_hab_eu&region=PL21", shown, dataset)
-    assert touched_traces(patch) == {T_SELECTED}  # the region changed, not the values
+    assert touched_traces(patch) <= set(SELECTED_TRACES.values())  # the region changed, not the values
+    outline = next(op for op in operations(patch) if op["location"] == ["data", T_SELECTED, "locations"])
+    assert outline["params"]["value"] == ["PL21"]
     assert "Małopolskie" in str(panel)
     patch, *_, shown = render_for("?indicator=gerd_pc_gdp&year=2021&region=PL21", shown, dataset)
     assert T_VALUES in touched_traces(patch) and T_SELECTED not in touched_traces(patch)
@@ -164,5 +166,8 @@ def test_a_nuts3_strategy_region_is_findable_and_shows_its_nuts2_values_named(da
     assert gdp["region_shown"] == code[:4] and gdp["value"] is not None and gdp["rank"]
     parent = {r["indicator"]: r for r in dataset.region_profile(code[:4])}["gdp_pps_hab_eu"]
     assert (gdp["value"], gdp["year"], gdp["rank"]) == (parent["value"], parent["year"], parent["rank"])
-    _, panel, *_ = render_for(f"?region={code}", {}, dataset)
+    patch, panel, *_ = render_for(f"?region={code}", {}, dataset)
     assert f"(NUTS 2 {code[:4]})" in str(panel)
+    outlines = {op["location"][1]: op["params"]["value"] for op in operations(patch)
+                if op["location"][0] == "data" and op["location"][2] == "locations"}
+    assert outlines[SELECTED_TRACES[3]] == [code] and outlines[T_SELECTED] == []  # its own outline, not its parent's

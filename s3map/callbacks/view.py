@@ -222,7 +222,7 @@ def render_for(search, shown: dict, dataset=None):
     if update is not None:
         apply_update(patch, update)
         changed = True
-    selected = [c for c in ([state.region] if state.region else []) + list(state.compare) if len(c) == 4]
+    selected = ([state.region] if state.region else []) + list(state.compare)
     if shown.get("selected") != selected:
         apply_update(patch, selection_update(selected))
         changed = True

@@ -28,6 +28,8 @@ FLAGS = {"b": "break in series", "p": "provisional", "e": "estimated", "u": "low
 
 # Traces in drawing order (later ones on top); updates address them by index.
 T_CONTEXT, T_BASE, T_NO_MATCH, T_VALUES, T_P0, T_P1, T_P2, T_P3, T_FILTERED, T_SELECTED = range(10)
+# Outlines of a selected country, NUTS 1 or NUTS 3 region (T_SELECTED outlines NUTS 2 regions).
+SELECTED_TRACES = {0: 10, 1: 11, 2: T_SELECTED, 3: 12}
 PRIORITY_TRACES = {0: T_P0, 1: T_P1, 2: T_P2, 3: T_P3}
 EUROPE_VIEW = (10.0, 53.0, 6.0)
 NAME = "%{properties.na}"
@@ -196,9 +198,10 @@ def base_figure(geo_urls: dict[str, str], context_codes: list[str], view=EUROPE_
     filtered = _choropleth("Not in the filter", geo_urls["2"], colour=FILTERED_COLOUR, showlegend=True)
     filtered.update(hovertemplate=f"<b>{NAME}</b> (%{{location}})<br>outside the current filter<extra></extra>")
     figure.add_trace(filtered)
-    selected = _choropleth("Selected", geo_urls["2"], colour="rgba(0,0,0,0)", hover=False, line=3)
-    selected.marker.line.color = "#111111"
-    figure.add_trace(selected)
+    for level in (2, 0, 1, 3):  # trace order = SELECTED_TRACES: NUTS 2 first, as it always was
+        selected = _choropleth("Selected", geo_urls[str(level)], colour="rgba(0,0,0,0)", hover=False, line=3)
+        selected.marker.line.color = "#111111"
+        figure.add_trace(selected)
     lon, lat, scale = view
     figure.update_geos(
         visible=False, showframe=False, showland=False, showcountries=False, showcoastlines=False,
@@ -242,7 +245,12 @@ def apply_update(target, update: dict) -> None:
 
 
 def selection_update(regions: list[str]) -> dict:
-    return {"traces": {T_SELECTED: {"locations": regions, "z": [1] * len(regions)}}, "layout": {}}
+    """Outline the selected and compared regions, each on the trace of its own NUTS level."""
+    traces = {}
+    for level, index in SELECTED_TRACES.items():
+        codes = [code for code in regions if len(code) - 2 == level]
+        traces[index] = {"locations": codes, "z": [1] * len(codes)}
+    return {"traces": traces, "layout": {}}
 
 
 def type_size_update(present: bool) -> dict:

@@ -110,6 +110,16 @@ def test_coder_never_overrides_a_curated_code(dataset):
     assert codes.loc[codes["method"] == "coder", "score"].between(0, 1).all()
 
 
+def test_coder_reads_data_mining_as_analytics_not_extraction(dataset, mirror):
+    from s3map.data.taxonomy import Coder, code_lists
+    paths = {"nace_rev2": mirror / "s3/NACE_REV2_20180910_105408.csv", "nabs_2007": mirror / "s3/NABS.json"}
+    coder = Coder(code_lists(paths))
+    proposed = coder.propose("Specialised IT services: data mining and visualisation")
+    nace = proposed.loc[proposed["taxonomy"] == "nace", "code"].tolist()
+    assert nace and "B" not in nace and nace[0].startswith(("J", "M"))
+    assert coder.propose("Sustainable mining of raw materials").query("taxonomy == 'nace'")["code"].iloc[0] == "B"
+
+
 def test_coder_agreement_with_hand_coded_sample(dataset, mirror):
     from s3map.data.coder_eval import evaluate
     paths = {"nace_rev2": mirror / "s3/NACE_REV2_20180910_105408.csv", "nabs_2007": mirror / "s3/NABS.json"}

@@ -35,8 +35,18 @@ priority priorities technologies technology innovation innovative sustainable ad
 chains systems system regional region economy""".split())
 
 
+# Words that name another domain than their usual one: "data mining" is analytics, not extraction.
+FALSE_FRIENDS = {"data mining": "data analytics", "text mining": "text analytics", "process mining": "process analytics"}
+FALSE_FRIEND_PATTERN = re.compile("|".join(re.escape(phrase) for phrase in FALSE_FRIENDS))
+
+
+def plain(text: str) -> str:
+    """Lower-cased text with false friends replaced, as the coder reads it."""
+    return FALSE_FRIEND_PATTERN.sub(lambda m: FALSE_FRIENDS[m.group(0)], str(text).lower())
+
+
 def tokens(text: str) -> list[str]:
-    words = re.findall(r"[a-z0-9][a-z0-9\-]+", str(text).lower())
+    words = re.findall(r"[a-z0-9][a-z0-9\-]+", plain(text))
     out = []
     for word in words:
         if word in STOPWORDS or len(word) < 3:
@@ -112,7 +122,7 @@ class Coder:
     def scores(self, text: str) -> np.ndarray:
         """One score per code: cosine similarity plus LEXICON_WEIGHT per lexicon hit (at most two)."""
         score = self.matrix @ self._vector(Counter(tokens(text)))
-        lowered = f" {str(text).lower()} "
+        lowered = f" {plain(text)} "
         hits = np.zeros(len(score))
         for term, pattern in self.lexicon_patterns.items():
             if pattern.search(lowered):

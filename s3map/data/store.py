@@ -362,8 +362,7 @@ class Dataset:
 
     def unlisted_for(self, code: str) -> pd.DataFrame:
         """Current strategies known to exist, without a sourced priority list, covering this region."""
-        rows = sorted({i for n in range(2, len(code) + 1) for i in self._unlisted_rows_by_territory.get(code[:n], [])})
-        return self.unlisted.loc[rows]
+        return self.unlisted.loc[rows_covering(self._unlisted_rows_by_territory, code)]
 
     @cached_property
     def nuts2_with_unlisted_strategy(self) -> set[str]:
@@ -371,8 +370,7 @@ class Dataset:
 
     def strategies_for(self, code: str) -> pd.DataFrame:
         """Strategies whose territory is this region or contains it (NUTS 2 -> its NUTS 1 and country)."""
-        rows = sorted({i for n in range(2, len(code) + 1) for i in self._strategy_rows_by_territory.get(code[:n], [])})
-        found = self.strategies.loc[rows].copy()
+        found = self.strategies.loc[rows_covering(self._strategy_rows_by_territory, code)].copy()
         found["territory_level"] = found["territory"].map(lambda t: min(len(c) for c in t.split()) - 2)
         found["in_force"] = found["current"] & ~found["superseded"]
         return found.sort_values(["in_force", "territory_level", "period_start"], ascending=[False, False, False])
@@ -411,6 +409,11 @@ def rows_by_territory(strategies: pd.DataFrame) -> dict:
         for code in territory.split():
             out.setdefault(code, []).append(index)
     return out
+
+
+def rows_covering(rows: dict, code: str) -> list:
+    """Index labels of the strategies on this region or a territory containing it (its NUTS 2, NUTS 1, country)."""
+    return sorted({i for n in range(2, len(code) + 1) for i in rows.get(code[:n], [])})
 
 
 @lru_cache(maxsize=4)

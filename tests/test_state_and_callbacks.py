@@ -136,7 +136,8 @@ def test_a_strategy_without_a_sourced_list_is_shown_as_a_gap(dataset):
     patch, *_ = render_for("?mode=priorities", {}, dataset)
     ops = {tuple(op["location"]): op["params"]["value"] for op in operations(patch) if op["location"][0] == "data"}
     gaps = dict(zip(ops[("data", T_BASE, "locations")], ops[("data", T_BASE, "customdata")]))
-    known = dataset.nuts2_with_unlisted_strategy - dataset.nuts2_with_current_strategy
+    known = dataset.nuts2_with_strategy_but_no_list
+    assert not known & dataset.nuts2_with_current_strategy
     drawn_known = [c for c in gaps if c in known]
     assert drawn_known and all("not yet sourced" in gaps[c][0] for c in drawn_known)
     assert all(gaps[c][0] == "no current strategy recorded" for c in gaps if c not in known)

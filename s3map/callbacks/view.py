@@ -203,7 +203,7 @@ def _map_update(state: ViewState, year: int, dataset) -> dict:
     matches = dataset.priority_matches(state.codes, state.keyword)
     return priority_update(matches, dataset.nuts2_eu_drawn, dataset.nuts2_with_current_strategy, keep,
                            dataset.drawable_codes, description=describe_query(state, dataset),
-                           unlisted=dataset.nuts2_with_unlisted_strategy - dataset.nuts2_with_current_strategy)
+                           unlisted=dataset.nuts2_with_strategy_but_no_list)
 
 
 def render_for(search, shown: dict, dataset=None):

@@ -365,8 +365,10 @@ class Dataset:
         return self.unlisted.loc[rows_covering(self._unlisted_rows_by_territory, code)]
 
     @cached_property
-    def nuts2_with_unlisted_strategy(self) -> set[str]:
-        return self.nuts2_covered_by(self.unlisted["territory"].str.split().explode().dropna())
+    def nuts2_with_strategy_but_no_list(self) -> set[str]:
+        """EU NUTS 2 regions whose only current strategy is one in the register (priorities not sourced)."""
+        known = self.nuts2_covered_by(self.unlisted["territory"].str.split().explode().dropna())
+        return known - self.nuts2_with_current_strategy
 
     def strategies_for(self, code: str) -> pd.DataFrame:
         """Strategies whose territory is this region or contains it (NUTS 2 -> its NUTS 1 and country)."""

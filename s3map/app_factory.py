@@ -8,7 +8,7 @@ import dash
 import flask
 from flask import abort, send_from_directory
 
-from s3map import config
+from s3map import config, plotly_bundle
 from s3map.data.store import get_dataset
 
 ASSETS = config.PROJECT_ROOT / "assets"
@@ -23,6 +23,7 @@ def create_app(dataset=None) -> dash.Dash:
         "text/html", "text/css", "text/plain", "application/json", "application/javascript",
         "text/javascript", "application/geo+json", "image/svg+xml"]
     register_static_routes(server, dataset)
+    plotly_bundle.register(server)  # plotly.js with only the trace types drawn here (first-load speed)
     app = dash.Dash(
         __name__, server=server, title="S3 Observatory", assets_folder=str(ASSETS),
         external_stylesheets=["/vendor/bootstrap.min.css"],  # served from this server: no CDN
@@ -30,6 +31,7 @@ def create_app(dataset=None) -> dash.Dash:
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"},
                    {"name": "description", "content": "Smart Specialisation Strategies on a map"}],
     )
+    app.index_string = app.index_string.replace("<html>", '<html lang="en">', 1)  # screen readers, hyphenation
     from s3map.callbacks import view  # noqa: F401  (registers the callbacks)
     from s3map.ui.layout import build_layout
     app.layout = build_layout(dataset)

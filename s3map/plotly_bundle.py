@@ -1,0 +1,44 @@
+"""Serve a plotly.js partial bundle (core + the trace types the app draws) in place of the full one.
+
+Dash's graph component loads plotly.js on demand from one fixed address,
+`/_dash-component-suites/plotly/package_data/plotly.min.js` (the renderer sets it when
+`serve_locally` is on). The full file is 4.8 MB of script, most of it trace types this app never
+draws, and its evaluation was the largest share of first-load blocking time. This module answers
+that same address with `s3map/vendor/plotly-s3map.min.js` (1.4 MB, built by
+`scripts/build-plotly-bundle.sh`), gzipped once at start-up, so nothing else in Dash changes and
+the page still works offline.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+from pathlib import Path
+
+import flask
+
+BUNDLE = Path(__file__).parent / "vendor" / "plotly-s3map.min.js"
+BUNDLE_VERSION = (BUNDLE.parent / "plotly-s3map.version").read_text().strip()
+DASH_PLOTLY_PATH = "/_dash-component-suites/plotly/package_data/plotly.min.js"
+TRACE_TYPES = ("scatter", "choropleth", "bar")  # what web/plotly-entry.js registers
+ONE_DAY = 86_400
+
+
+def register(server: flask.Flask) -> None:
+    """Add the route on `server` before Dash adds its own: Flask matches this fixed path first."""
+    body = BUNDLE.read_bytes()
+    zipped = gzip.compress(body, compresslevel=9, mtime=0)
+    etag = hashlib.sha256(body).hexdigest()[:20]
+
+    @server.route(DASH_PLOTLY_PATH)
+    def plotly_partial_bundle():
+        if flask.request.if_none_match.contains(etag):
+            return flask.Response(status=304, headers={"ETag": f'"{etag}"'})
+        accepts_gzip = "gzip" in flask.request.headers.get("Accept-Encoding", "")
+        response = flask.Response(zipped if accepts_gzip else body, mimetype="application/javascript")
+        if accepts_gzip:
+            response.headers["Content-Encoding"] = "gzip"
+        response.headers["Vary"] = "Accept-Encoding"
+        response.headers["ETag"] = f'"{etag}"'
+        response.headers["Cache-Control"] = f"public, max-age={ONE_DAY}"
+        return response

@@ -1,0 +1,126 @@
+"""`python -m s3map.lighthouse [--runs N] [--url URL] [--json FILE]`: first-load figures from Lighthouse.
+
+Starts the app on a loopback port (or measures `--url`), runs Lighthouse (desktop preset, headless
+Debian Chromium) N times and prints, per run and as the median: performance and accessibility
+scores, largest contentful paint, total blocking time, first contentful paint, and the bytes
+transferred on first load. Lighthouse is the npm package pinned in `web/package.json`
+(`scripts/build-plotly-bundle.sh` or `npm ci --prefix web` installs it); the measurement stays
+out of the test suite because timings depend on the machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import tempfile
+import threading
+from pathlib import Path
+
+from s3map import config
+from s3map.browser import chromium_binary
+
+LIGHTHOUSE = config.PROJECT_ROOT / "web" / "node_modules" / ".bin" / "lighthouse"
+CHROME_FLAGS = "--headless --no-sandbox --disable-gpu --disable-background-networking"
+FIGURES = {  # name -> where in the report
+    "performance": "categories.performance.score",
+    "accessibility": "categories.accessibility.score",
+    "lcp_ms": "audits.largest-contentful-paint.numericValue",
+    "tbt_ms": "audits.total-blocking-time.numericValue",
+    "fcp_ms": "audits.first-contentful-paint.numericValue",
+    "bytes": "audits.total-byte-weight.numericValue",
+}
+
+
+def _lookup(report: dict, path: str):
+    node = report
+    for key in path.split("."):
+        node = node.get(key) if isinstance(node, dict) else None
+    return node
+
+
+def figures(report: dict) -> dict:
+    """The figures this project tracks, from one Lighthouse JSON report."""
+    out = {name: _lookup(report, path) for name, path in FIGURES.items()}
+    weighted = accessibility_audit_ids(report)
+    failed = [a["id"] for a in report.get("audits", {}).values() if a.get("score") == 0 and a["id"] in weighted]
+    out["failed_accessibility_audits"] = sorted(failed)
+    return out
+
+
+def accessibility_audit_ids(report: dict) -> set[str]:
+    refs = _lookup(report, "categories.accessibility.auditRefs") or []
+    return {ref["id"] for ref in refs if ref.get("weight", 0) > 0}
+
+
+def run_lighthouse(url: str, out_path: Path) -> dict:
+    if not LIGHTHOUSE.exists():
+        raise SystemExit(f"Lighthouse not installed: run `npm ci --prefix {LIGHTHOUSE.parents[2]}`")
+    env = dict(os.environ, CHROME_PATH=chromium_binary())
+    command = [str(LIGHTHOUSE), url, "--preset=desktop", "--quiet", "--output=json", f"--output-path={out_path}",
+               "--only-categories=performance,accessibility", f"--chrome-flags={CHROME_FLAGS}"]
+    subprocess.run(command, check=True, env=env, timeout=300)
+    return json.loads(out_path.read_text(encoding="utf-8"))
+
+
+def serve_app() -> tuple[str, object]:
+    import logging
+
+    from werkzeug.serving import make_server
+
+    from s3map.app_factory import create_app
+    from s3map.bench import _free_port
+
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    app = create_app()
+    port = _free_port()
+    server = make_server("127.0.0.1", port, app.server, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{port}/", server
+
+
+def measure(runs: int = 2, url: str | None = None, keep: str | None = None) -> dict:
+    server = None
+    if url is None:
+        url, server = serve_app()
+    results = []
+    try:
+        with tempfile.TemporaryDirectory(prefix="s3map-lighthouse-") as scratch:
+            folder = Path(keep or scratch)
+            folder.mkdir(parents=True, exist_ok=True)
+            for i in range(runs):
+                results.append(figures(run_lighthouse(url, folder / f"lighthouse-{i + 1}.json")))
+    finally:
+        if server is not None:
+            server.shutdown()
+    median = {name: statistics.median(r[name] for r in results if r[name] is not None) for name in FIGURES}
+    return {"url": url, "runs": results, "median": median}
+
+
+def _format(row: dict) -> str:
+    return (f"performance {row['performance']:.2f}  LCP {row['lcp_ms'] / 1000:.2f} s  TBT {row['tbt_ms']:.0f} ms  "
+            f"FCP {row['fcp_ms'] / 1000:.2f} s  accessibility {row['accessibility']:.2f}  "
+            f"bytes {row['bytes'] / 1e6:.2f} MB")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=2)
+    parser.add_argument("--url", help="measure this page instead of starting the app")
+    parser.add_argument("--json", help="write the figures to this file")
+    parser.add_argument("--keep", help="keep the full Lighthouse reports in this folder")
+    args = parser.parse_args()
+    result = measure(args.runs, args.url, args.keep)
+    for i, row in enumerate(result["runs"], 1):
+        print(f"run {i}: {_format(row)}")
+        if row["failed_accessibility_audits"]:
+            print(f"        failed accessibility audits: {', '.join(row['failed_accessibility_audits'])}")
+    print(f"median: {_format(result['median'])}")
+    if args.json:
+        Path(args.json).write_text(json.dumps(result, indent=2), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

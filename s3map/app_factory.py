@@ -31,7 +31,9 @@ def create_app(dataset=None) -> dash.Dash:
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"},
                    {"name": "description", "content": "Smart Specialisation Strategies on a map"}],
     )
-    app.index_string = app.index_string.replace("<html>", '<html lang="en">', 1)  # screen readers, hyphenation
+    app.index_string = app.index_string.replace("<html>", '<html lang="en">', 1).replace(  # lang: screen readers
+        "{%css%}", "{%css%}\n        " + plotly_bundle.preload_links(
+            [f"/geo/{dataset.geo_files[level]}" for level in ("0", "2")]), 1)
     from s3map.callbacks import view  # noqa: F401  (registers the callbacks)
     from s3map.ui.layout import build_layout
     app.layout = build_layout(dataset)

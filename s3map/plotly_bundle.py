@@ -42,3 +42,12 @@ def register(server: flask.Flask) -> None:
         response.headers["ETag"] = f'"{etag}"'
         response.headers["Cache-Control"] = f"public, max-age={ONE_DAY}"
         return response
+
+
+def preload_links(fetch_urls: list[str]) -> str:
+    """<link rel=preload> for plotly.js and the GeoJSON the first map draws: the browser fetches them
+    while React renders, instead of only after the graph component has mounted and asked for them."""
+    links = [f'<link rel="preload" href="{DASH_PLOTLY_PATH}" as="script">']
+    # crossorigin=anonymous makes the preload match plotly's same-origin fetch() of the file
+    links += [f'<link rel="preload" href="{url}" as="fetch" crossorigin="anonymous">' for url in fetch_urls]
+    return "\n        ".join(links)

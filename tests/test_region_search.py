@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from s3map.data.region_search import ALIASES_CSV, fold, index_for, load_aliases
+from s3map.data.region_search import ALIASES_CSV, dropdown_options, fold, index_for, load_aliases
 
 # Names a policymaker types (issue 12 and the S3 Forum's list) -> the region that must come first.
 COMMON_NAMES = {
@@ -83,3 +83,15 @@ def test_an_alias_without_a_source_is_refused(tmp_path):
     bad.write_text("alias,nuts_code,language,relation,source_url\nBavaria,DE2,en,name,\n", encoding="utf-8")
     with pytest.raises(ValueError, match="source"):
         load_aliases(bad)
+
+
+def test_dropdown_options_say_why_a_region_is_offered_and_suggest_on_a_typo(index):
+    everything = dropdown_options(index)
+    assert len(everything) == len(index.entries) and "bavaria" in next(o for o in everything if o["value"] == "DE2")["search"]
+    bavaria = dropdown_options(index, "bavaria")
+    assert bavaria[0]["value"] == "DE2" and "Bavaria" in bavaria[0]["label"] and bavaria[0]["search"].startswith("bavaria")
+    assert "contains Rome" in dropdown_options(index, "Rome")[0]["label"]
+    typo = dropdown_options(index, "Bavarai")
+    assert typo[0]["value"] == "DE2" and typo[0]["label"].startswith("Did you mean Bavaria?")
+    nothing = dropdown_options(index, "qqqqqq")
+    assert nothing == [{"label": "No region matches “qqqqqq”", "value": "", "search": "qqqqqq", "disabled": True}]

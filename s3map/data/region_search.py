@@ -177,9 +177,18 @@ class RegionIndex:
         folded = fold(query or "")
         if not folded:
             return []
-        close = difflib.get_close_matches(folded, list(self._suggestions), n=n * 3, cutoff=0.7)
+        scored = []
+        for key in self._suggestions:
+            matcher = difflib.SequenceMatcher(None, folded, key)
+            if matcher.real_quick_ratio() >= 0.7 and matcher.quick_ratio() >= 0.7:
+                ratio = matcher.ratio()
+                if ratio >= 0.7:
+                    scored.append((ratio, key))
+        scored.sort(key=lambda item: -item[0])
         out: list[str] = []
-        for key in close:
+        for ratio, key in scored:
+            if ratio < scored[0][0] - 0.08:  # only names about as close as the closest one
+                break
             for shown in self._suggestions[key]:
                 if shown not in out:
                     out.append(shown)
@@ -220,3 +229,43 @@ def _cached_index(dataset, aliases_path: Path, mtime: float) -> RegionIndex:
 def index_for(dataset, aliases_path: Path = ALIASES_CSV) -> RegionIndex:
     """The search index of a dataset, built once per dataset and version of the alias file."""
     return _cached_index(dataset, aliases_path, aliases_path.stat().st_mtime)
+
+
+def _searchable_text(entry: Entry) -> str:
+    """Every name of a region, as written and folded, for a search box's own client-side filter."""
+    words = []
+    for term in entry.terms:
+        for form in (term.text, term.folded, term.compact):
+            if form and form not in words:
+                words.append(form)
+    return " ".join(words)
+
+
+def dropdown_options(index: RegionIndex, query: str | None = None, limit: int = 50) -> list[dict]:
+    """Options for a search box ({label, value, search, disabled}).
+
+    No query: every region, in index order. A query: the matches, best first, each labelled with the
+    name it was found by when that is not its own ("Bayern (DE2) · Bavaria"); nothing matched: the
+    "did you mean" suggestions as selectable options, or one disabled line saying so. `search` holds
+    the query and every name of the region, so a client-side filter keeps what the server chose."""
+    if not query or not fold(query):
+        return [{"label": e.label, "value": e.code, "search": _searchable_text(e)} for e in index.entries]
+    matches = index.search(query, limit)
+    if matches:
+        options = []
+        for m in matches:
+            label = m.label
+            if m.term.kind == "alias":
+                label = f"{m.label} · {m.term.text}"
+            elif m.term.kind == "contains":
+                label = f"{m.label} · contains {m.term.text}"
+            options.append({"label": label, "value": m.code,
+                            "search": f"{query} {_searchable_text(index.by_code[m.code])}"})
+        return options
+    options = []
+    for name in index.did_you_mean(query):
+        for m in index.search(name, 3):
+            if m.term.text == name and not any(o["value"] == m.code for o in options):
+                options.append({"label": f"Did you mean {name}? {m.label}", "value": m.code, "search": query})
+    return options or [{"label": f"No region matches “{query.strip()}”", "value": "", "search": query,
+                        "disabled": True}]

@@ -9,6 +9,8 @@ from s3map.data import build as build_module
 from s3map.data.errors import BuildError
 from s3map.data.stats import dataset_stats
 
+pytestmark = pytest.mark.rebuild  # every test here builds the dataset into a folder of its own
+
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):

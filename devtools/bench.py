@@ -175,7 +175,7 @@ def run(repeat: int = 15) -> dict:
                                   for x in exchanges[-1])
             naive_ms, naive_bytes, naive_browser = [], [], []
             search = "?" + driver.current_url.split("?", 1)[1] if "?" in driver.current_url else ""
-            for i in range(min(repeat, 7)):
+            for _ in range(min(repeat, 7)):
                 started = time.perf_counter()
                 text = naive_figure_json(dataset, search)
                 naive_ms.append((time.perf_counter() - started) * 1000)

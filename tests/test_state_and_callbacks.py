@@ -3,7 +3,6 @@ from dash import no_update
 from s3map.callbacks.controller import ACTIONS, CONTROL_INPUTS, CONTROL_OUTPUTS, Trigger, respond
 from s3map.figures.map import SELECTED_TRACES, T_BASE, T_FILTERED, T_P0, T_P2, T_SELECTED, T_VALUES
 from s3map.state import PARAMS, ViewState, parse, to_search
-from s3map.ui import ids
 from s3map.ui.layout import build_layout, region_options
 
 

@@ -8,7 +8,7 @@ from s3map.data.coder_eval import evaluate
 from s3map.data.errors import BuildError
 from s3map.data.importer import import_table
 from s3map.data.stats import dataset_stats
-from s3map.data.strategies import is_current, load_unlisted, normalise, read_flat, superseded, validate_flat
+from s3map.data.strategies import is_current, load_unlisted, normalise, read_flat, validate_flat
 from s3map.data.taxonomy import Coder, code_lists
 
 GOOD = {

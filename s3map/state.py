@@ -337,8 +337,10 @@ def apply_changes(state: ViewState, changes: dict, dataset) -> ViewState:
     accepted = {}
     for name, value in changes.items():
         param = PARAM_BY_NAME[name]
-        if value == param.default or value is None:
+        if value == param.default:  # cleared: a dropdown's None, an empty list or keyword
             accepted[name] = param.default
+            continue
+        if value is None:  # no value for a parameter that cannot be empty: nothing changes
             continue
         text = param.write(value)
         if text is None:

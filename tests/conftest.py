@@ -1,8 +1,8 @@
 """Shared fixtures: the built dataset, a live app server, a headless Chromium; and the test lanes.
 
 Markers (pytest.ini): a test that uses the browser is marked `browser`, one that rebuilds the
-dataset `rebuild` (from the fixtures it asks for, or marked by hand where a test builds by itself). The fast lane is
-`pytest -m "not browser and not rebuild"`.
+dataset or imports into it `rebuild`, from the fixtures it asks for, so no test can forget its
+mark. The fast lane is `pytest -m "not browser and not rebuild"`.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from s3map.data.store import get_dataset
 
 REPO = Path(__file__).resolve().parent.parent
 BROWSER_FIXTURES = {"browser", "live_server"}
-REBUILD_FIXTURES = {"built"}
+REBUILD_FIXTURES = {"built", "scratch_project"}  # scratch_project: the importer reads the upstream files
 
 
 def pytest_collection_modifyitems(items):

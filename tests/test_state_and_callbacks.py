@@ -62,6 +62,8 @@ def test_filters_combine_and_clear_in_one_click(dataset):
 def test_an_invalid_control_value_changes_nothing(dataset):
     out = change("?indicator=rii&country=PL", "countries", ["PL", "XX"], dataset)
     assert out["url"] is no_update  # XX is not an EU country: the state stays as it was
+    assert change("?mode=priorities&indicator=rii", "mode", None, dataset)["url"] is no_update
+    assert change("?indicator=rii", "partnership", "Not a partnership", dataset)["url"] is no_update
     out = change("?indicator=rii", "keyword", "<script>", dataset, controls={"keyword": "<script>"})
     assert out["url"] == "?mode=priorities&indicator=rii"
     assert out["controls"]["keyword"]["value"] == ""  # the control is set back to what the URL holds

@@ -147,7 +147,6 @@ def test_import_rejects_bad_rows_and_writes_nothing(tmp_path, scratch_project, d
     assert sorted(p.name for p in (scratch_project / "priorities").iterdir()) == before
 
 
-@pytest.mark.rebuild  # the import rebuilds the dataset
 def test_import_of_a_good_xlsx_table_reaches_the_dataset(tmp_path, scratch_project, dataset):
     rows = [{**GOOD, "nuts_code": "MT00", "country": "MT", "region_name": "Malta", "strategy_title": "Test S3",
              "priority_name": name} for name in ("Aviation", "Maritime", "Health")]

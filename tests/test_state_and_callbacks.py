@@ -211,3 +211,13 @@ def test_a_nuts3_strategy_region_is_findable_and_shows_its_nuts2_values_named(da
     outlines = {op["location"][1]: op["params"]["value"] for op in operations(patch)
                 if op["location"][0] == "data" and op["location"][2] == "locations"}
     assert outlines[SELECTED_TRACES[3]] == [code] and outlines[T_SELECTED] == []  # its own outline, not its parent's
+
+
+def test_each_piece_is_rebuilt_only_when_the_fields_it_reads_change(dataset):
+    first = render_for("?indicator=gerd_pc_gdp&region=PL21", {}, dataset)
+    tab = render_for("?indicator=gerd_pc_gdp&region=PL21&tab=peers", first["shown"], dataset)
+    assert tab["map"] is no_update and tab["caption"] is no_update and tab["year_label"] is no_update
+    assert "Peers and partners" in str(tab["panel"]) and "wide-panel" in tab["app_class"]
+    year = render_for("?indicator=gerd_pc_gdp&year=2019&region=PL21&tab=peers", tab["shown"], dataset)
+    assert year["year_label"] == "2019" and year["panel"] is no_update and year["app_class"] is no_update
+    assert year["indicator_box"] is no_update  # the mode did not change

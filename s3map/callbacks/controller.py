@@ -15,7 +15,7 @@ from dash import ALL, Input, Output, State, callback, clientside_callback, ctx, 
 from s3map.analysis.peers import similar_regions
 from s3map.data.store import get_dataset
 from s3map.figures.map import EUROPE_VIEW
-from s3map.render.view import render_view
+from s3map.render.view import TARGETS, render_view
 from s3map.state import (CONTROLLED, MAX_COMPARE, PARAM_BY_NAME, ViewState, apply_changes, control_value, parse,
                          to_search)
 from s3map.ui import ids
@@ -79,13 +79,7 @@ ACTION_INPUTS = {name: Input(_component(a.id, a.pattern), a.prop) for name, a in
 SYNCED = tuple(p for p in CONTROLLED if p.control.writes and not p.control.pattern)
 CONTROL_OUTPUTS = {p.name: {prop: Output(p.control.id, prop) for prop in (p.control.prop, *p.control.extras)}
                    for p in SYNCED}
-VIEW_OUTPUTS = {
-    "map": Output(ids.MAP, "figure"), "panel": Output(ids.PANEL, "children"),
-    "year_label": Output(ids.YEAR_LABEL, "children"), "caption": Output(ids.MAP_CAPTION, "children"),
-    "filter_summary": Output(ids.FILTER_SUMMARY, "children"), "outermost": Output(ids.OUTERMOST, "children"),
-    "indicator_box": Output(ids.INDICATOR_BOX, "style"), "priority_box": Output(ids.PRIORITY_BOX, "style"),
-    "app_class": Output(ids.APP, "className"), "shown": Output(ids.VIEW_SHOWN, "data"),
-}
+VIEW_OUTPUTS = {name: Output(component, prop) for name, (component, prop) in TARGETS.items()}
 # component id (or pattern type) -> ("param" | "action", name)
 TRIGGERS = {**{p.control.id: ("param", p.name) for p in CONTROLLED},
             **{a.id: ("action", name) for name, a in ACTIONS.items()}}

@@ -18,11 +18,13 @@ def digest(value) -> str:
 class Piece:
     """`build(state, year, dataset)` -> the output's value. `reads`: the state fields it depends on
     (`year`: the year shown, the opening year when the URL names none). `key(state, year)` narrows
-    that when a field matters only sometimes (the indicator matters to the panel on the compare tab)."""
+    that when a field matters only sometimes (the indicator matters to the panel on the compare tab).
+    `target`: the (component id, property) the output is written to."""
     output: str
     reads: tuple[str, ...]
     build: Callable[..., Any]
     key: Callable[..., Any] | None = None
+    target: tuple[str, str] | None = None
 
     def key_for(self, state, year) -> str:
         if self.key is not None:

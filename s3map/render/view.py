@@ -8,6 +8,7 @@ from s3map.figures.map import apply_update
 from s3map.render.map import COLOUR_FIELDS, INITIAL_KEYS, MAP_PARTS, colour_key
 from s3map.render.pieces import Piece
 from s3map.render.text import caption, filter_summary, year_label
+from s3map.ui import ids
 from s3map.ui.benchmark import compare_tab, peers_tab, specialisation_tab
 from s3map.ui.panel import empty_panel, outermost_list, region_panel
 
@@ -38,18 +39,23 @@ def app_class(state, year=None, dataset=None) -> str:
 
 PIECES = (
     Piece("panel", ("tab", "region", "compare", "peers", "exclude_own_country", "order", "indicator"),
-          panel_content, key=panel_key),
-    Piece("year_label", ("year",), year_label),
-    Piece("caption", ("mode", "indicator", "year", "codes", "keyword"), caption, key=colour_key),
-    Piece("filter_summary", COLOUR_FIELDS, filter_summary, key=colour_key),
+          panel_content, key=panel_key, target=(ids.PANEL, "children")),
+    Piece("year_label", ("year",), year_label, target=(ids.YEAR_LABEL, "children")),
+    Piece("caption", ("mode", "indicator", "year", "codes", "keyword"), caption, key=colour_key,
+          target=(ids.MAP_CAPTION, "children")),
+    Piece("filter_summary", COLOUR_FIELDS, filter_summary, key=colour_key, target=(ids.FILTER_SUMMARY, "children")),
     # The outermost list carries values and links built from the whole view; it follows the colours.
     Piece("outermost", ("mode", "indicator", "year"), lambda state, year, dataset: outermost_list(dataset, state, year),
-          key=colour_key),
-    Piece("indicator_box", ("mode",), lambda state, year, dataset: SHOWN if state.mode == "indicator" else HIDDEN),
-    Piece("priority_box", ("mode",), lambda state, year, dataset: HIDDEN if state.mode == "indicator" else SHOWN),
-    Piece("app_class", ("present", "tab"), app_class),
+          key=colour_key, target=(ids.OUTERMOST, "children")),
+    Piece("indicator_box", ("mode",), lambda state, year, dataset: SHOWN if state.mode == "indicator" else HIDDEN,
+          target=(ids.INDICATOR_BOX, "style")),
+    Piece("priority_box", ("mode",), lambda state, year, dataset: HIDDEN if state.mode == "indicator" else SHOWN,
+          target=(ids.PRIORITY_BOX, "style")),
+    Piece("app_class", ("present", "tab"), app_class, target=(ids.APP, "className")),
 )
-OUTPUTS = ("map", *(piece.output for piece in PIECES), "shown")
+# Output name -> (component id, property): the map gets one Patch; `shown` is what the browser now shows.
+TARGETS = {"map": (ids.MAP, "figure"), **{piece.output: piece.target for piece in PIECES},
+           "shown": (ids.VIEW_SHOWN, "data")}
 
 
 def render_view(state, shown: dict | None, dataset) -> dict:

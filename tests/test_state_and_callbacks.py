@@ -1,6 +1,6 @@
 from dash import no_update
 
-from s3map.callbacks.controller import ACTIONS, CONTROL_INPUTS, CONTROL_OUTPUTS, Trigger, respond
+from s3map.callbacks.controller import ACTIONS, CONTROL_INPUTS, CONTROL_OUTPUTS, TRIGGERS, Trigger, respond
 from s3map.figures.map import SELECTED_TRACES, T_BASE, T_FILTERED, T_P0, T_P2, T_SELECTED, T_VALUES
 from s3map.state import PARAMS, ViewState, parse, to_search
 from s3map.ui.layout import build_layout, region_options
@@ -96,6 +96,7 @@ def test_every_parameter_round_trips_and_its_control_is_on_the_page(dataset):
             assert f"'{param.control.id}'" in page, param.control.id
         if param.control.writes and not param.control.pattern:
             assert param.control.prop in CONTROL_OUTPUTS[param.name]
+    assert len(TRIGGERS) == len(CONTROL_INPUTS) + len(ACTIONS)  # no control shares an id with an action
     # A non-default value of every parameter survives a URL round trip.
     state = ViewState(peers=5, exclude_own_country=True, order="similarity", tab="peers", region="PL21")
     assert parse(to_search(state), dataset) == (state, [])

@@ -10,7 +10,7 @@ from flask import abort, send_from_directory
 
 from s3map import config, plotly_bundle
 from s3map.analysis.peers import similar_regions
-from s3map.callbacks import controller  # noqa: F401  (importing it registers the callbacks)
+from s3map.callbacks import controller, search  # noqa: F401  (importing them registers the callbacks)
 from s3map.data.store import get_dataset
 from s3map.ui.layout import build_layout
 

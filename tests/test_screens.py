@@ -42,7 +42,7 @@ return small;
 
 @pytest.fixture(scope="module")
 def screen_browser():
-    from s3map.browser import start_browser
+    from devtools.browser import start_browser
     driver = start_browser(1440, 900)
     yield driver
     driver.quit()

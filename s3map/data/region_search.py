@@ -31,6 +31,12 @@ EXACT, PREFIX, WORDS, INSIDE = 0, 1, 2, 3
 _KIND_PENALTY = {"name": 0.0, "code": 0.0, "alias": 0.0, "contains": 0.5, "country": 2.0}
 
 
+def plain(text: str) -> str:
+    """'Małopolskie' -> 'Malopolskie': without diacritics, case and punctuation kept."""
+    text = unicodedata.normalize("NFKD", text.translate(_LETTERS))
+    return "".join(ch for ch in text if not unicodedata.combining(ch))
+
+
 def fold(text: str) -> str:
     """'Île-de-France' -> 'ile de france'; 'Nord-Pas de Calais' == fold('Nord-Pas-de-Calais')."""
     text = unicodedata.normalize("NFKD", text.translate(_LETTERS))
@@ -235,7 +241,7 @@ def _searchable_text(entry: Entry) -> str:
     """Every name of a region, as written and folded, for a search box's own client-side filter."""
     words = []
     for term in entry.terms:
-        for form in (term.text, term.folded, term.compact):
+        for form in (term.text, plain(term.text), term.folded, term.compact):
             if form and form not in words:
                 words.append(form)
     return " ".join(words)

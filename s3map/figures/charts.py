@@ -10,16 +10,30 @@ QUALITATIVE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9",
 FONT = {"family": "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif", "size": 13}
 
 
-def _layout(figure: go.Figure, title: str, height: int = 300) -> go.Figure:
-    figure.update_layout(title={"text": title, "font": {"size": 15}, "x": 0, "xanchor": "left"}, height=height,
-                         margin={"l": 50, "r": 10, "t": 40, "b": 40}, font=FONT, paper_bgcolor="white",
-                         plot_bgcolor="white", legend={"orientation": "h", "y": -0.2})
-    figure.update_xaxes(showgrid=False, linecolor="#999")
-    figure.update_yaxes(gridcolor="#e6e6e6", zeroline=False)
+PRESENTER_FONT = 18  # every text of a chart on a projector
+
+
+def _layout(figure: go.Figure, title: str, height: int = 300, present: bool = False) -> go.Figure:
+    """Title on top, plot, then the legend on its own rows at the very bottom of the figure (one entry
+    per row), so the legend never overlaps the axis title whatever the number of regions."""
+    size = PRESENTER_FONT if present else FONT["size"]
+    entries = sum(1 for trace in figure.data if trace.showlegend is not False)
+    legend_height = entries * round(size * 1.6) if entries > 1 else 0
+    figure.update_layout(
+        title={"text": title, "font": {"size": size + 3}, "x": 0, "xanchor": "left", "y": 1, "yanchor": "top",
+               "yref": "container", "pad": {"t": 8}},
+        height=height + legend_height + (60 if present else 0),
+        margin={"l": 50, "r": 10, "t": size * 3 + 4, "b": 50 + size + legend_height, "autoexpand": True},
+        font={**FONT, "size": size}, paper_bgcolor="white", plot_bgcolor="white", showlegend=legend_height > 0,
+        legend={"orientation": "v", "x": 0, "xanchor": "left", "y": 0, "yanchor": "bottom", "yref": "container",
+                "font": {"size": size}})
+    figure.update_xaxes(showgrid=False, linecolor="#999", automargin=True, title_standoff=6)
+    figure.update_yaxes(gridcolor="#e6e6e6", zeroline=False, automargin=True)
     return figure
 
 
-def time_series(series: dict[str, list[tuple[int, float]]], names: dict[str, str], label: str, unit: str) -> go.Figure:
+def time_series(series: dict[str, list[tuple[int, float]]], names: dict[str, str], label: str, unit: str,
+                present: bool = False) -> go.Figure:
     """One line per region; gaps stay gaps (no line drawn across missing years)."""
     figure = go.Figure()
     for i, (code, points) in enumerate(series.items()):
@@ -31,10 +45,10 @@ def time_series(series: dict[str, list[tuple[int, float]]], names: dict[str, str
                                     name=f"{names.get(code, code)} ({code})", connectgaps=False,
                                     line={"color": QUALITATIVE[i % len(QUALITATIVE)], "width": 2}))
     figure.update_yaxes(title={"text": unit})
-    return _layout(figure, f"{label} over time")
+    return _layout(figure, f"{label} over time", present=present)
 
 
-def profile(rows: list[dict], names: dict[str, str]) -> go.Figure:
+def profile(rows: list[dict], names: dict[str, str], present: bool = False) -> go.Figure:
     """Index EU = 100 per indicator and region (only indicators whose source gives an EU value)."""
     figure = go.Figure()
     for i, (code, values) in enumerate(rows_by_region(rows).items()):
@@ -42,10 +56,10 @@ def profile(rows: list[dict], names: dict[str, str]) -> go.Figure:
                                 name=f"{names.get(code, code)} ({code})",
                                 marker={"color": QUALITATIVE[i % len(QUALITATIVE)]}))
     figure.add_vline(x=100, line={"color": "#333", "dash": "dot"}, annotation_text="EU = 100",
-                     annotation_position="top")
+                     annotation_position="top", annotation_font_size=PRESENTER_FONT if present else FONT["size"])
     figure.update_layout(barmode="group")
     figure.update_xaxes(title={"text": "index, EU = 100 (latest year with an EU value)"})
-    return _layout(figure, "Profile against the EU average", height=340)
+    return _layout(figure, "Profile against the EU average", height=340, present=present)
 
 
 def rows_by_region(rows: list[dict]) -> dict[str, list[tuple[str, float]]]:
@@ -56,7 +70,7 @@ def rows_by_region(rows: list[dict]) -> dict[str, list[tuple[str, float]]]:
     return out
 
 
-def peer_contributions(peers, dimensions: list[str]) -> go.Figure:
+def peer_contributions(peers, dimensions: list[str], present: bool = False) -> go.Figure:
     """Stacked bars: how much each dimension adds to each peer's distance."""
     figure = go.Figure()
     labels = [f"{name} ({code})" for code, name in zip(peers.index, peers["name"])]
@@ -66,4 +80,5 @@ def peer_contributions(peers, dimensions: list[str]) -> go.Figure:
     figure.update_layout(barmode="stack")
     figure.update_yaxes(autorange="reversed")
     figure.update_xaxes(title={"text": "distance (lower = more similar)"})
-    return _layout(figure, "What makes each peer similar", height=120 + 28 * len(labels))
+    return _layout(figure, "What makes each peer similar", height=120 + (34 if present else 28) * len(labels),
+                   present=present)

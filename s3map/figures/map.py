@@ -21,7 +21,8 @@ FILTERED_COLOUR = "#f8f8f8"
 CONTEXT_COLOUR = "#ececec"
 BORDER_COLOUR = "#ffffff"
 PRIORITY_SCALE = "Oranges"
-ATTRIBUTION = "© EuroGeographics for the administrative boundaries · Source: Eurostat; European Commission"
+# Two short lines, so the whole credit stays inside the map on a phone.
+ATTRIBUTION = "© EuroGeographics for the administrative boundaries<br>Source: Eurostat; European Commission"
 QUANTILES = 5
 FLAGS = {"b": "break in series", "p": "provisional", "e": "estimated", "u": "low reliability",
          "d": "definition differs", "c": "confidential"}
@@ -259,7 +260,8 @@ def type_size_update(present: bool) -> dict:
     return {"traces": {}, "layout": {
         "legend.font.size": round(14 * scale), "hoverlabel.font.size": round(15 * scale),
         "coloraxis.colorbar.tickfont.size": round(13 * scale), "coloraxis2.colorbar.tickfont.size": round(13 * scale),
-        "coloraxis.colorbar.title.font.size": round(14 * scale), "annotations.0.font.size": round(12 * scale)}}
+        "coloraxis.colorbar.title.font.size": round(14 * scale),
+        "annotations.0.font.size": 18 if present else 12}}  # the attribution: 18 px at least on a projector
 
 
 def view_update(view) -> dict:

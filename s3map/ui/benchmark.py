@@ -82,8 +82,8 @@ def compare_tab(dataset, state) -> list:
                            id=ids.COMPARE_TABLE), className="table-scroll"),
         html.P("Index EU = 100 only where the source publishes an EU value (GDP, HRST, researchers, RII); rank among "
                "EU NUTS 2 regions in the same year, 1 = best.", className="hint"),
-        dcc.Graph(figure=time_series(series, names, meta.label, meta.unit), config=GRAPH_CONFIG),
-        dcc.Graph(figure=profile(rows, names), config=GRAPH_CONFIG),
+        dcc.Graph(figure=time_series(series, names, meta.label, meta.unit, state.present), config=GRAPH_CONFIG),
+        dcc.Graph(figure=profile(rows, names, state.present), config=GRAPH_CONFIG),
     ]
 
 
@@ -136,7 +136,7 @@ def peers_tab(dataset, state) -> list:
                                                    [html.Th(d.split()[0], title=d) for d in PEER_DIMENSIONS])),
                                 html.Tbody(rows)], size="sm", id=ids.PEER_TABLE, className="compare-table"),
                      className="table-scroll"),
-            dcc.Graph(figure=peer_contributions(peers, list(PEER_DIMENSIONS)), config=GRAPH_CONFIG),
+            dcc.Graph(figure=peer_contributions(peers, list(PEER_DIMENSIONS), state.present), config=GRAPH_CONFIG),
         ]
     out.append(html.Details([html.Summary("Method and variables"),
                              html.P(METHOD.format(dims="; ".join(PEER_DIMENSIONS))),

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import unicodedata
 
 import dash_bootstrap_components as dbc
-import pycountry
 from dash import dcc, html
 
 from s3map.figures.map import EUROPE_VIEW, base_figure
 from s3map.state import CATEGORIES, PALETTES, RIS_GROUPS, ViewState, year_marks
+from s3map.data.region_search import dropdown_options, index_for
 from s3map.ui import ids
 
 CATEGORY_LABELS = {"less": "Less developed (< 75 %)", "transition": "Transition (75–100 %)",
@@ -34,31 +33,10 @@ def code_options(dataset) -> list[dict]:
 
 
 def region_options(dataset) -> list[dict]:
-    """Every EU country and NUTS 1/2 region, and the NUTS 3 regions that have a strategy of their own;
-    found by its Latin name (with or without diacritics), its name in its own script, its code, or its
-    country's English name (NUTS has no English region names)."""
-    rows = dataset.searchable_regions()
-    english = english_country_names(rows["country"].unique())
-    return [{"label": f"{name} ({code})" if level else f"{name} — {english.get(code, '')} ({code})", "value": code,
-             "search": f"{name} {ascii_fold(name)} {native} {english.get(code[:2], '')} {code}"}
-            for code, name, native, level in zip(rows["code"], rows["name"], rows["name_native"], rows["level"])]
-
-
-def english_country_names(codes) -> dict[str, str]:
-    """Eurostat country code -> English short name (ISO 3166 via pycountry; Eurostat writes EL and UK)."""
-    iso = {"EL": "GR", "UK": "GB"}
-    out = {}
-    for code in codes:
-        country = pycountry.countries.get(alpha_2=iso.get(code, code))
-        if country is not None:
-            out[code] = getattr(country, "common_name", None) or country.name
-    return out
-
-
-def ascii_fold(text: str) -> str:
-    """'Małopolskie' -> 'Malopolskie': lets people type names without the diacritics."""
-    text = text.replace("ł", "l").replace("Ł", "L").replace("ø", "o").replace("đ", "d").replace("ß", "ss")
-    return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+    """The search box's options before anything is typed: every EU country, NUTS 1 and 2 region and
+    the NUTS 3 regions with a strategy of their own, each searchable by all its names (NUTS, native
+    script, plain Latin, code, English country name, the sourced aliases of data/aliases.csv)."""
+    return dropdown_options(index_for(dataset))
 
 
 def geo_urls(dataset) -> dict[str, str]:
@@ -115,10 +93,7 @@ def build_layout(dataset) -> html.Div:
                  className="filter-summary"),
     ])
     controls = dbc.Card(dbc.CardBody([
-        label("Find a region", ids.REGION_SEARCH),
-        dcc.Dropdown(id=ids.REGION_SEARCH, options=region_options(dataset), placeholder="Type a name or code…",
-                     value=None),
-        html.H2("Colour the map by", className="section-title mt-3"),
+        html.H2("Colour the map by", className="section-title"),
         dbc.RadioItems(id=ids.MODE, value=state.mode, inline=True, options=[
             {"label": "Indicator", "value": "indicator"}, {"label": "S3 priorities", "value": "priorities"}]),
         indicator_controls, priority_controls, html.Hr(), filters,
@@ -130,14 +105,27 @@ def build_layout(dataset) -> html.Div:
         dcc.Location(id=ids.URL, refresh=False),
         dcc.Store(id=ids.VIEW_SHOWN, data={}),
         dcc.Store(id=ids.MAP_VIEW, data=None),
+        # One line of fixed height: the search and the drawer button stay put between presenter steps.
         html.Header([
+            html.Button([html.Span("☰", **{"aria-hidden": "true"}), html.Span(" Controls", className="label")],
+                        id=ids.CONTROLS_TOGGLE, className="btn btn-outline-primary toggle",
+                        **{"aria-controls": ids.CONTROLS_DRAWER, "aria-expanded": "false"}),
+            html.Button([html.Span("◨", **{"aria-hidden": "true"}), html.Span(" Panel", className="label")],
+                        id=ids.PANEL_TOGGLE, className="btn btn-outline-primary toggle panel-toggle",
+                        **{"aria-controls": ids.PANEL_ASIDE, "aria-expanded": "true"}),
             html.H1("S3 Observatory"),
             html.P("Smart Specialisation Strategies and regional indicators, EU NUTS 2021 regions", className="subtitle"),
+            html.Div([
+                html.Label("Find a region", htmlFor=ids.REGION_SEARCH, className="visually-hidden"),
+                dcc.Dropdown(id=ids.REGION_SEARCH, options=region_options(dataset), value=None,
+                             placeholder="Find a region: name, code, English name…", search_order="original",
+                             maxHeight=360),
+            ], className="header-search"),
             html.Span(id="tour-step", className="tour-step", **{"aria-live": "polite"}),
         ], className="site-header"),
         dbc.Alert(id=ids.NOTICE, is_open=False, color="warning", dismissable=True, className="notice"),
         html.Main([
-            html.Section([controls], className="left"),
+            html.Section([controls], id=ids.CONTROLS_DRAWER, className="left", **{"aria-label": "Map controls"}),
             html.Section([
                 dcc.Loading(dcc.Graph(
                     id=ids.MAP, figure=base_figure(geo_urls(dataset), dataset.context_countries), className="map",
@@ -156,7 +144,7 @@ def build_layout(dataset) -> html.Div:
                     dbc.Tab(label="Specialisation", tab_id="specialisation")]),
                 dcc.Loading(html.Div(id=ids.PANEL, **{"aria-live": "polite"}), delay_show=200, type="dot"),
                 dcc.Download(id=ids.DOWNLOAD),
-            ], className="right"),
+            ], id=ids.PANEL_ASIDE, className="right", **{"aria-label": "Region panel"}),
         ], className="page"),
         html.Footer(sources_footer(dataset), id=ids.SOURCES),
     ], id=ids.APP, className="app")

@@ -1,0 +1,65 @@
+// Drawer and panel buttons of the header, handled in the browser (no server round trip, no map redraw),
+// and a search box that takes typing at once.
+// - "Controls": opens the controls drawer over the map (html.controls-open) or, on a wide screen where
+//   the controls sit beside the map, hides that column (html.controls-hidden). Escape closes the drawer.
+// - "Panel": hides or shows the side panel (html.panel-hidden).
+// - Region search: clicking the box or pressing a letter on it puts the caret in its search input, also
+//   after a region was chosen (Dash's dropdown otherwise needs a second click).
+// The classes live on <html>, which Dash never re-renders.
+(function () {
+  "use strict";
+  var root = document.documentElement;
+  var WIDE = window.matchMedia("(min-width: 1500px)");
+
+  function presenting() { return !!document.querySelector(".app.present"); }
+  function besideMap() { return WIDE.matches && !presenting(); }
+  function controlsShown() {
+    return besideMap() ? !root.classList.contains("controls-hidden") : root.classList.contains("controls-open");
+  }
+  function sync() {
+    var controls = document.getElementById("controls-toggle");
+    var panel = document.getElementById("panel-toggle");
+    if (controls) { controls.setAttribute("aria-expanded", String(controlsShown())); }
+    if (panel) { panel.setAttribute("aria-expanded", String(!root.classList.contains("panel-hidden"))); }
+  }
+  function toggleControls() {
+    if (besideMap()) {
+      root.classList.toggle("controls-hidden");
+    } else {
+      root.classList.toggle("controls-open");
+      if (root.classList.contains("controls-open")) {
+        var first = document.querySelector("#controls-drawer input, #controls-drawer button");
+        if (first) { window.setTimeout(function () { first.focus(); }, 200); }
+      }
+    }
+    sync();
+    window.dispatchEvent(new Event("resize"));  // only a column beside the map changes the map's size
+  }
+  function focusSearchInput() {
+    window.setTimeout(function () {
+      var input = document.querySelector(".dash-dropdown-content input, [data-radix-popper-content-wrapper] input");
+      if (input && document.activeElement !== input) { input.focus(); }
+    }, 30);
+  }
+
+  document.addEventListener("click", function (event) {
+    if (event.target.closest("#controls-toggle")) { toggleControls(); return; }
+    if (event.target.closest("#panel-toggle")) {
+      root.classList.toggle("panel-hidden"); sync(); window.dispatchEvent(new Event("resize")); return;
+    }
+    if (event.target.closest("#region-search")) { focusSearchInput(); }
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && root.classList.contains("controls-open")) {
+      root.classList.remove("controls-open"); sync();
+      var button = document.getElementById("controls-toggle");
+      if (button) { button.focus(); }
+    }
+    var search = document.getElementById("region-search");
+    if (search && search.contains(event.target) && event.key.length === 1 && !event.ctrlKey && !event.metaKey
+        && event.target.tagName !== "INPUT") {
+      focusSearchInput();
+    }
+  }, true);
+  WIDE.addEventListener("change", sync);
+})();

@@ -1,6 +1,7 @@
 // Accessibility repairs for markup that Dash and dash-bootstrap-components render and give no prop for.
-// - Dropdowns carry a hidden, focusable <input> that only forwards focus to the real trigger button:
-//   take it out of the Tab order (the trigger itself is focusable), so nothing focusable is aria-hidden.
+// - Dropdowns carry a hidden, focusable <input> that only forwards focus to the real trigger button
+//   (which has tabindex=-1): the Tab key goes to the trigger itself instead, so nothing focusable is
+//   aria-hidden and the trigger (labelled, role of a listbox button) is what a keyboard user lands on.
 // - Slider thumbs (role=slider) get the name of their <label for=...>.
 // - Tabs used as navigation point aria-controls at a tab pane that is never rendered: point it at the
 //   panel they change instead.
@@ -17,6 +18,8 @@
   function repair() {
     pending = false;
     document.querySelectorAll(".dash-dropdown-focus-target[tabindex='0']").forEach(function (input) {
+      var trigger = input.parentElement && input.parentElement.querySelector("button.dash-dropdown");
+      if (trigger && !trigger.disabled) { trigger.tabIndex = 0; }
       input.tabIndex = -1;
     });
     document.querySelectorAll("[role='slider']:not([aria-label])").forEach(function (thumb) {

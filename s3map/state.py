@@ -237,6 +237,10 @@ PARAMS: tuple[Param, ...] = (
           control=Control(ids.PEER_OWN, pattern=True), from_control=own_from_checklist),
     Param("order", "order", "overlap", str, one_of(ORDERS, message="Ignored order '{}'."),
           control=Control(ids.PARTNER_ORDER, pattern=True), from_control=set_to("order")),
+    # The compare tab's chart over time has its own indicator (None: the map's).
+    Param("chart", "chart", None, "str | None", indicator_known, lambda v: v or None,
+          control=Control(ids.CHART_INDICATOR, pattern=True),
+          from_control=lambda value, state, dataset: {"chart": value} if value and value != state.chart else None),
 )
 PARAM_BY_NAME = {param.name: param for param in PARAMS}
 CONTROLLED = tuple(param for param in PARAMS if param.control)

@@ -84,3 +84,26 @@ def test_presenter_text_in_map_and_charts_is_at_least_18px(live_server, screen_b
         if small:
             problems.append(f"{tab}: {len(small)} texts under 18 px, e.g. {small[:4]}")
     assert not problems, "\n".join(problems)
+
+
+def test_presenter_steps_keep_the_header_height_and_show_what_their_title_promises(live_server, screen_browser):
+    import json
+    from pathlib import Path
+
+    tour = json.loads((Path(__file__).resolve().parent.parent / "data" / "tours" / "forum.json").read_text())
+    width, height, *_ = SCREENS["projector"]
+    heights, problems = set(), []
+    for number, step in enumerate(tour["steps"], start=1):
+        show(screen_browser, live_server + "/" + step["search"], width, height)
+        heights.add(round(screen_browser.execute_script(
+            "return document.querySelector('.site-header').getBoundingClientRect().height")))
+        panel = screen_browser.execute_script("return document.getElementById('region-panel').innerText")
+        title = step["title"].lower()
+        if "strategy" in title and "Smart specialisation strategy" not in panel:
+            problems.append(f"step {number} promises a strategy; the panel shows none")
+        if "peers" in title and "Peers and partners" not in panel:
+            problems.append(f"step {number} promises peers; the panel shows none")
+        if number == 6:
+            screen_browser.save_screenshot(str(SCREENSHOTS / "projector-tour-step-6.png"))
+    assert len(heights) == 1, f"the header's height changes between steps: {sorted(heights)}"
+    assert not problems, "\n".join(problems)

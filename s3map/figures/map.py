@@ -17,7 +17,10 @@ import plotly.graph_objects as go
 
 NO_DATA_COLOUR = "#a8a8a8"
 NO_MATCH_COLOUR = "#c9d6e3"
-FILTERED_COLOUR = "#f8f8f8"
+# "Not in the filter" is an empty outline (white, grey border); "Outside the EU" a flat light grey:
+# told apart by shape of the swatch as well as by tone.
+FILTERED_COLOUR = "#ffffff"
+FILTERED_BORDER = "#7d8793"
 CONTEXT_COLOUR = "#ececec"
 BORDER_COLOUR = "#ffffff"
 PRIORITY_SCALE = "Oranges"
@@ -123,6 +126,23 @@ def indicator_update(frame: pd.DataFrame, keep: pd.Index, *, label: str, unit: s
     }
 
 
+MAX_COUNT_CLASSES = 6
+
+
+def count_classes(top: int) -> tuple[list, int, list[str]]:
+    """Whole-number counts get one flat colour each (1, 2, 3 … and 'N+' for the last class), not a
+    continuous ramp that would suggest 1.5 matching priorities: (colorscale, classes, tick labels)."""
+    classes = max(2, min(int(top), MAX_COUNT_CLASSES))
+    colours = plotly.colors.sample_colorscale(PRIORITY_SCALE, [0.3 + 0.7 * i / (classes - 1) for i in range(classes)])
+    scale = []
+    for i, colour in enumerate(colours):
+        scale += [[i / classes, colour], [(i + 1) / classes, colour]]
+    ticktext = [str(k) for k in range(1, classes + 1)]
+    if top > classes:
+        ticktext[-1] = f"{classes}+"
+    return scale, classes, ticktext
+
+
 def priority_update(matches: pd.DataFrame, nuts2: pd.Index, covered: set[str], keep: pd.Index,
                     drawable: set[str], *, description: str, unlisted: set[str] = frozenset()) -> dict:
     """Trace and layout changes for colouring by matching priorities.
@@ -164,10 +184,13 @@ def priority_update(matches: pd.DataFrame, nuts2: pd.Index, covered: set[str], k
     matched_nuts2 = set()
     for territory in matches["territory"]:
         matched_nuts2 |= {c for c in inside if c.startswith(territory) or territory.startswith(c)}
+    scale, classes, ticktext = count_classes(top)
     return {
         "traces": traces,
         "layout": {"coloraxis.showscale": False, "coloraxis2.showscale": bool(len(matches)),
-                   "coloraxis2.cmin": 0.5, "coloraxis2.cmax": max(top, 2) + 0.5,
+                   "coloraxis2.colorscale": scale, "coloraxis2.cmin": 0.5, "coloraxis2.cmax": classes + 0.5,
+                   "coloraxis2.colorbar.tickvals": list(range(1, classes + 1)),
+                   "coloraxis2.colorbar.ticktext": ticktext,
                    "coloraxis2.colorbar.title.text": "matching priorities"},
         "summary": {"shown": int(len(inside)), "matched": len(matched_nuts2), "total": int(len(nuts2))},
     }
@@ -198,6 +221,7 @@ def base_figure(geo_urls: dict[str, str], context_codes: list[str], view=EUROPE_
                                      line=0.6))
     filtered = _choropleth("Not in the filter", geo_urls["2"], colour=FILTERED_COLOUR, showlegend=True)
     filtered.update(hovertemplate=f"<b>{NAME}</b> (%{{location}})<br>outside the current filter<extra></extra>")
+    filtered.marker.line.update(color=FILTERED_BORDER, width=0.7)
     figure.add_trace(filtered)
     for level in (2, 0, 1, 3):  # trace order = SELECTED_TRACES: NUTS 2 first, as it always was
         selected = _choropleth("Selected", geo_urls[str(level)], colour="rgba(0,0,0,0)", hover=False, line=3)
@@ -217,7 +241,7 @@ def base_figure(geo_urls: dict[str, str], context_codes: list[str], view=EUROPE_
     figure.update_layout(
         # Colour scales go as explicit lists: plotly.js's built-in "YlGnBu" runs the other way round.
         coloraxis={"colorscale": plotly.colors.get_colorscale("YlGnBu"), "colorbar": colorbar},
-        coloraxis2={"colorscale": plotly.colors.get_colorscale(PRIORITY_SCALE), "colorbar": {**colorbar, "dtick": 1}, "showscale": False},
+        coloraxis2={"colorscale": count_classes(2)[0], "colorbar": colorbar, "showscale": False},
         margin={"l": 0, "r": 0, "t": 4, "b": 4}, paper_bgcolor="rgba(0,0,0,0)",
         legend={"x": 0.01, "y": 0.99, "bgcolor": "rgba(255,255,255,0.85)", "itemclick": False,
                 "itemdoubleclick": False, "font": {"size": 14}},

@@ -29,7 +29,8 @@ def panel_content(state, year: int, dataset) -> list:
 def panel_key(state, year):
     # The indicator matters to the panel only on the compare tab (its chart over time).
     return [state.tab, state.region, list(state.compare), state.peers, state.exclude_own_country, state.order,
-            state.indicator if state.tab == "compare" else None, state.present]  # present: the charts' type size
+            state.indicator if state.tab == "compare" else None, state.chart if state.tab == "compare" else None,
+            state.present]  # present: the charts' type size
 
 
 def app_class(state, year=None, dataset=None) -> str:
@@ -38,7 +39,8 @@ def app_class(state, year=None, dataset=None) -> str:
 
 
 PIECES = (
-    Piece("panel", ("tab", "region", "compare", "peers", "exclude_own_country", "order", "indicator", "present"),
+    Piece("panel", ("tab", "region", "compare", "peers", "exclude_own_country", "order", "indicator", "chart",
+                    "present"),
           panel_content, key=panel_key, target=(ids.PANEL, "children")),
     Piece("year_label", ("year",), year_label, target=(ids.YEAR_LABEL, "children")),
     Piece("caption", ("mode", "indicator", "year", "codes", "keyword"), caption, key=colour_key,

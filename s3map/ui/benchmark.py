@@ -16,7 +16,7 @@ from s3map.figures.charts import peer_contributions, profile, time_series
 from s3map.figures.map import format_value
 from s3map.state import to_search
 from s3map.ui import ids
-from s3map.ui.panel import peer_controls
+from s3map.ui.panel import peer_controls, rank_text, stale_mark
 
 GRAPH_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
 METHOD = ("Peers are found on structural conditions that a region cannot change quickly, after the S3 Platform's "
@@ -24,6 +24,11 @@ METHOD = ("Peers are found on structural conditions that a region cannot change 
           "data (DG REGIO), standardised over its 234 regions; per dimension the distance is the root mean square of "
           "z-score differences; the overall distance is the mean over dimensions (equal weights). The seven capital "
           "regions that RCI merges with their commuting zones share the merged values.")
+
+
+def has_own_base(unit: str) -> bool:
+    """'index, EU 2016 = 100' or '% of EU27 average': the value is already on an EU base of its own."""
+    return "= 100" in unit or "of EU" in unit
 
 
 def compare_rows(dataset, regions: list[str]) -> list[dict]:
@@ -64,15 +69,19 @@ def compare_tab(dataset, state) -> list:
                 cells.append(html.Td("no data", className="num no-data"))
                 continue
             detail = [f"{row['year']}"]
-            if row["index"] is not None:
-                detail.append(f"EU=100: {row['index']:.0f}")
+            # An indicator that is already an index or a share of the EU (RII on EU 2016 = 100, GDP in % of
+            # the EU) gets no second index on another base beside it.
+            if row["index"] is not None and not has_own_base(meta.unit):
+                detail.append(f"EU {row['year']} = 100: {row['index']:.0f}")
             if row["rank"]:
-                detail.append(f"rank {row['rank']}/{row['of']}")
+                detail.append(f"rank {row['rank']} {rank_text(row['of'], row['year'])}")
             cells.append(html.Td([format_value(row["value"], row["decimals"]), html.Br(),
-                                  html.Small(" · ".join(detail), className="unit")], className="num"))
+                                  html.Small(" · ".join(detail), className="unit"),
+                                  *stale_mark(dataset, indicator, row["year"])], className="num"))
         body.append(html.Tr(cells))
-    meta = dataset.indicators[state.indicator]
-    series = {code: next(r for r in dataset.region_profile(code) if r["indicator"] == state.indicator)["series"]
+    chart_indicator = state.chart or state.indicator
+    meta = dataset.indicators[chart_indicator]
+    series = {code: next(r for r in dataset.region_profile(code) if r["indicator"] == chart_indicator)["series"]
               for code in regions}
     return [
         html.H2("Compare regions", className="panel-title"),
@@ -80,8 +89,14 @@ def compare_tab(dataset, state) -> list:
                              color="primary", outline=True)], className="mb-2"),
         html.Div(dbc.Table([html.Thead(header), html.Tbody(body)], size="sm", className="compare-table",
                            id=ids.COMPARE_TABLE), className="table-scroll"),
-        html.P("Index EU = 100 only where the source publishes an EU value (GDP, HRST, researchers, RII); rank among "
+        html.P("Index EU = 100 (same year) only where the source publishes an EU value and the indicator is not "
+               "already on an EU base of its own (RII: EU 2016 = 100; GDP in % of the EU average); rank among "
                "EU NUTS 2 regions in the same year, 1 = best.", className="hint"),
+        html.Div([html.Label("Chart over time:", htmlFor=f'{{"index":0,"type":"{ids.CHART_INDICATOR}"}}',
+                             className="me-2"),
+                  dcc.Dropdown(id={"type": ids.CHART_INDICATOR, "index": 0}, value=chart_indicator, clearable=False,
+                               options=[{"label": m.label, "value": m.id} for m in dataset.indicators.values()],
+                               className="chart-indicator")], className="chart-controls"),
         dcc.Graph(figure=time_series(series, names, meta.label, meta.unit, state.present), config=GRAPH_CONFIG),
         dcc.Graph(figure=profile(rows, names, state.present), config=GRAPH_CONFIG),
     ]

@@ -44,6 +44,7 @@ COMPARE_PEERS = "compare-peers"
 PEER_COUNT = "peer-count"
 PEER_OWN = "peer-own"
 PARTNER_ORDER = "partner-order"
+CHART_INDICATOR = "chart-indicator"  # the compare tab's own indicator for its chart over time
 CSV_BUTTON = "csv-button"
 COMPARE_TABLE = "compare-table"
 PEER_TABLE = "peer-table"

@@ -32,6 +32,33 @@ def sparkline(series: list[tuple[int, float]], last: int = 12, width: int = 64, 
                     width=width, height=height)
 
 
+STALE_AFTER_YEARS = 3
+
+
+def rank_text(of: int, year: int) -> str:
+    """'of 20 reporting in 2023': a rank says among how many regions, in which year."""
+    return f"of {of} reporting in {year}"
+
+
+def years_behind(dataset, indicator: str, year: int | None) -> int:
+    """How many years a value is older than its indicator's latest year, when that is more than three."""
+    if year is None:
+        return 0
+    behind = int(dataset.years(indicator)[-1]) - int(year)
+    return behind if behind > STALE_AFTER_YEARS else 0
+
+
+def stale_mark(dataset, indicator: str, year: int | None) -> list:
+    """A visible mark on a value more than three years older than the indicator's latest year."""
+    behind = years_behind(dataset, indicator, year)
+    if not behind:
+        return []
+    latest = int(dataset.years(indicator)[-1])
+    return [html.Br(), html.Small(f"⚠ {behind} years older than {latest}", className="stale",
+                                  title=f"the latest year of this indicator is {latest}; this region's latest value is "
+                                        f"from {year}")]
+
+
 def empty_panel() -> list:
     return [
         html.H2("Select a region", id=ids.PANEL_TITLE, className="panel-title"),
@@ -52,10 +79,14 @@ def region_panel(dataset, code: str, state=None) -> list:
         rows.append(html.Tr([
             html.Td([record["label"], html.Br(), html.Small(record["unit"] + note, className="unit")]),
             html.Td([format_value(record["value"], record["decimals"]), html.Br(),
-                     html.Small(str(record["year"]), className="unit")] if has else "no data",
+                     html.Small(str(record["year"]), className="unit"),
+                     *stale_mark(dataset, record["indicator"], record["year"])] if has else "no data",
                     className="num" if has else "num no-data"),
-            html.Td(f"{record['rank']} / {record['of']}" if record["rank"] else "—", className="num",
-                    title="rank among EU NUTS 2 regions, same year (1 = best)"),
+            html.Td([html.Strong(str(record["rank"])), html.Br(),
+                     html.Small(rank_text(record["of"], record["year"]), className="unit")]
+                    if record["rank"] else "—", className="num",
+                    title=f"rank among the {record['of']} EU NUTS 2 regions reporting in {record['year']} (1 = best)"
+                    if record["rank"] else None),
             html.Td(trend, className="spark"),
         ]))
     table = dbc.Table([html.Thead(html.Tr([html.Th("Indicator"), html.Th("Value, year"),
@@ -75,7 +106,9 @@ def region_panel(dataset, code: str, state=None) -> list:
     partnership_block = [html.H3("S3 partnerships"),
                          html.P(", ".join(partnerships) if partnerships else "None recorded for this region.",
                                 className="" if partnerships else "no-data")]
-    return header + [table] + [html.Div(strategy_section(dataset, code), id=ids.STRATEGY)] + partnership_block
+    # What a policymaker opens the panel for comes first: the strategy, then the indicators.
+    return (header + [html.Div(strategy_section(dataset, code), id=ids.STRATEGY)]
+            + [html.H3("Indicators"), html.Div(table, className="table-scroll")] + partnership_block)
 
 
 def strategy_section(dataset, code: str) -> list:

@@ -1,4 +1,4 @@
-"""`python -m s3map.lighthouse [--runs N] [--url URL] [--json FILE]`: first-load figures from Lighthouse.
+"""`python -m devtools.lighthouse [--runs N] [--url URL] [--json FILE]`: first-load figures from Lighthouse.
 
 Starts the app on a loopback port (or measures `--url`), runs Lighthouse (desktop preset, headless
 Debian Chromium) N times and prints, per run and as the median: performance and accessibility
@@ -20,7 +20,7 @@ import threading
 from pathlib import Path
 
 from s3map import config
-from s3map.browser import chromium_binary
+from devtools.browser import chromium_binary
 
 LIGHTHOUSE = config.PROJECT_ROOT / "web" / "node_modules" / ".bin" / "lighthouse"
 CHROME_FLAGS = "--headless --no-sandbox --disable-gpu --disable-background-networking"
@@ -71,7 +71,7 @@ def serve_app() -> tuple[str, object]:
     from werkzeug.serving import make_server
 
     from s3map.app_factory import create_app
-    from s3map.bench import _free_port
+    from devtools.bench import _free_port
 
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     app = create_app()

@@ -35,11 +35,15 @@
     sync();
     window.dispatchEvent(new Event("resize"));  // only a column beside the map changes the map's size
   }
+  // The dropdown moves focus to the chosen option when it opens (after a choice): take it back to the
+  // search input a few times while the list settles.
   function focusSearchInput() {
-    window.setTimeout(function () {
-      var input = document.querySelector(".dash-dropdown-content input, [data-radix-popper-content-wrapper] input");
-      if (input && document.activeElement !== input) { input.focus(); }
-    }, 30);
+    [30, 150, 300].forEach(function (delay) {
+      window.setTimeout(function () {
+        var input = document.querySelector("input.dash-dropdown-search");
+        if (input && document.activeElement !== input) { input.focus(); }
+      }, delay);
+    });
   }
 
   document.addEventListener("click", function (event) {
@@ -55,11 +59,13 @@
       var button = document.getElementById("controls-toggle");
       if (button) { button.focus(); }
     }
+    var printable = event.key.length === 1 && !event.ctrlKey && !event.metaKey && !event.altKey;
     var search = document.getElementById("region-search");
-    if (search && search.contains(event.target) && event.key.length === 1 && !event.ctrlKey && !event.metaKey
-        && event.target.tagName !== "INPUT") {
-      focusSearchInput();
-    }
+    if (printable && search && search.contains(event.target)) { focusSearchInput(); return; }
+    // Typing while an option of an open list has the focus: the letters go to that list's search input.
+    var list = event.target.closest && event.target.closest(".dash-dropdown-content");
+    var input = list && list.querySelector("input.dash-dropdown-search");
+    if (printable && input && event.target !== input) { input.focus(); }
   }, true);
   WIDE.addEventListener("change", sync);
 })();

@@ -248,7 +248,7 @@ def base_figure(geo_urls: dict[str, str], context_codes: list[str], view=EUROPE_
         hoverlabel={"font": {"size": 15}},
         font={"family": "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"},
         annotations=[{"text": ATTRIBUTION, "xref": "paper", "yref": "paper", "x": 0.005, "y": 0.005,
-                      "xanchor": "left", "yanchor": "bottom", "showarrow": False,
+                      "xanchor": "left", "yanchor": "bottom", "showarrow": False, "align": "left",
                       "bgcolor": "rgba(255,255,255,0.85)", "font": {"size": 12, "color": "#444"}}],
         uirevision="map",  # keeps the user's zoom and pan across value updates
         dragmode="pan",

@@ -68,13 +68,12 @@ def compare_tab(dataset, state) -> list:
             if row["value"] is None:
                 cells.append(html.Td("no data", className="num no-data"))
                 continue
-            detail = [f"{row['year']}"]
+            # The year once, inside the rank where there is one ("rank 4 of 20 reporting in 2023").
+            detail = [f"rank {row['rank']} {rank_text(row['of'], row['year'])}" if row["rank"] else f"{row['year']}"]
             # An indicator that is already an index or a share of the EU (RII on EU 2016 = 100, GDP in % of
             # the EU) gets no second index on another base beside it.
             if row["index"] is not None and not has_own_base(meta.unit):
-                detail.append(f"EU {row['year']} = 100: {row['index']:.0f}")
-            if row["rank"]:
-                detail.append(f"rank {row['rank']} {rank_text(row['of'], row['year'])}")
+                detail.append(f"EU = 100: {row['index']:.0f}")
             cells.append(html.Td([format_value(row["value"], row["decimals"]), html.Br(),
                                   html.Small(" · ".join(detail), className="unit"),
                                   *stale_mark(dataset, indicator, row["year"])], className="num"))

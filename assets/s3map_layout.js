@@ -9,6 +9,9 @@
 (function () {
   "use strict";
   var root = document.documentElement;
+  // The layout carries the "Select a region" invitation so it paints at once; a URL that names a
+  // region hides that first copy until the region's own panel arrives (it has no .panel-initial).
+  if (/[?&]region=/.test(window.location.search)) { root.classList.add("has-region"); }
   var WIDE = window.matchMedia("(min-width: 1500px)");
 
   function presenting() { return !!document.querySelector(".app.present"); }

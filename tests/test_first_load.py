@@ -63,3 +63,15 @@ def test_page_declares_its_language(live_server):
 
     html = requests.get(live_server + "/", timeout=30).text
     assert '<html lang="en">' in html
+
+
+def test_dash_babel_polyfill_is_answered_with_the_regenerator_runtime_only(live_server):
+    import re
+
+    import requests
+
+    html = requests.get(live_server + "/", timeout=30).text
+    path = re.search(r'src="(/_dash-component-suites/dash/deps/polyfill@7[^"]*)"', html).group(1)
+    body = requests.get(live_server + path, timeout=30).content
+    assert body == plotly_bundle.REGENERATOR.read_bytes() and b"regeneratorRuntime" in body
+    assert len(body) < 10_000  # the Babel polyfill it replaces is 99 kB

@@ -10,6 +10,7 @@ from s3map.figures.map import EUROPE_VIEW, base_figure
 from s3map.state import CATEGORIES, PALETTES, RIS_GROUPS, ViewState, year_marks
 from s3map.data.region_search import dropdown_options, index_for
 from s3map.ui import ids
+from s3map.ui.panel import empty_panel
 
 CATEGORY_LABELS = {"less": "Less developed (< 75 %)", "transition": "Transition (75–100 %)",
                    "more": "More developed (≥ 100 %)"}
@@ -142,7 +143,8 @@ def build_layout(dataset) -> html.Div:
                     dbc.Tab(label="Region", tab_id="region"), dbc.Tab(label="Compare", tab_id="compare"),
                     dbc.Tab(label="Peers & partners", tab_id="peers"),
                     dbc.Tab(label="Specialisation", tab_id="specialisation")]),
-                dcc.Loading(html.Div(id=ids.PANEL, **{"aria-live": "polite"}), delay_show=200, type="dot"),
+                dcc.Loading(html.Div(empty_panel(initial=True), id=ids.PANEL, **{"aria-live": "polite"}),
+                            delay_show=200, type="dot"),
                 dcc.Download(id=ids.DOWNLOAD),
             ], id=ids.PANEL_ASIDE, className="right", **{"aria-label": "Region panel"}),
         ], className="page"),

@@ -59,11 +59,15 @@ def stale_mark(dataset, indicator: str, year: int | None) -> list:
                                         f"from {year}")]
 
 
-def empty_panel() -> list:
+def empty_panel(initial: bool = False) -> list:
+    """The panel before a region is chosen. `initial`: the copy in the page layout itself, painted with
+    the first render instead of after a round trip (hidden by assets/s3map_layout.js when the URL
+    names a region, so that region's panel does not flash the invitation first)."""
+    extra = " panel-initial" if initial else ""
     return [
-        html.H2("Select a region", id=ids.PANEL_TITLE, className="panel-title"),
+        html.H2("Select a region", id=ids.PANEL_TITLE, className="panel-title" + extra),
         html.P("Click a region on the map, or type its name in ‘Find a region’, to see its indicators, its smart "
-               "specialisation strategy, similar regions and possible partners.", className="text-muted"),
+               "specialisation strategy, similar regions and possible partners.", className="text-muted" + extra),
     ]
 
 

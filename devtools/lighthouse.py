@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import statistics
 import subprocess
@@ -19,8 +20,12 @@ import tempfile
 import threading
 from pathlib import Path
 
-from s3map import config
+from werkzeug.serving import make_server
+
+from devtools.bench import _free_port
 from devtools.browser import chromium_binary
+from s3map import config
+from s3map.app_factory import create_app
 
 LIGHTHOUSE = config.PROJECT_ROOT / "web" / "node_modules" / ".bin" / "lighthouse"
 CHROME_FLAGS = "--headless --no-sandbox --disable-gpu --disable-background-networking"
@@ -66,13 +71,6 @@ def run_lighthouse(url: str, out_path: Path) -> dict:
 
 
 def serve_app() -> tuple[str, object]:
-    import logging
-
-    from werkzeug.serving import make_server
-
-    from s3map.app_factory import create_app
-    from devtools.bench import _free_port
-
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     app = create_app()
     port = _free_port()

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import ast
 import gzip
+import re
 from pathlib import Path
 
 import plotly.graph_objects as go
+import requests
 from plotly.basedatatypes import BaseTraceType
 from plotly.offline import get_plotlyjs_version
 
@@ -42,8 +44,6 @@ def test_bundle_matches_the_plotly_js_version_of_the_python_package():
 
 
 def test_app_serves_the_partial_bundle_gzipped_at_dashs_plotly_address(live_server):
-    import requests
-
     full = Path(go.__file__).parent.parent / "package_data" / "plotly.min.js"
     response = requests.get(live_server + plotly_bundle.DASH_PLOTLY_PATH, headers={"Accept-Encoding": "gzip"},
                             stream=True, timeout=30)
@@ -59,17 +59,11 @@ def test_app_serves_the_partial_bundle_gzipped_at_dashs_plotly_address(live_serv
 
 
 def test_page_declares_its_language(live_server):
-    import requests
-
     html = requests.get(live_server + "/", timeout=30).text
     assert '<html lang="en">' in html
 
 
 def test_dash_babel_polyfill_is_answered_with_the_regenerator_runtime_only(live_server):
-    import re
-
-    import requests
-
     html = requests.get(live_server + "/", timeout=30).text
     path = re.search(r'src="(/_dash-component-suites/dash/deps/polyfill@7[^"]*)"', html).group(1)
     body = requests.get(live_server + path, timeout=30).content

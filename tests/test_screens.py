@@ -4,13 +4,16 @@ viewport, legible type on a projector. Screenshots for a person to look at are w
 
 from __future__ import annotations
 
+import json
 import time
+from pathlib import Path
 
 import pytest
 
+from devtools.browser import start_browser
 from tests.browser_helpers import wait
 
-SCREENSHOTS = __import__("pathlib").Path(__file__).resolve().parent.parent / "screenshots" / "screens"
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "screenshots" / "screens"
 # name -> (width, height, query added to every URL, minimum map share of width, of height)
 SCREENS = {
     "laptop": (1440, 900, "", 0.55, 0.70),
@@ -42,7 +45,6 @@ return small;
 
 @pytest.fixture(scope="module")
 def screen_browser():
-    from devtools.browser import start_browser
     driver = start_browser(1440, 900)
     yield driver
     driver.quit()
@@ -87,9 +89,6 @@ def test_presenter_text_in_map_and_charts_is_at_least_18px(live_server, screen_b
 
 
 def test_presenter_steps_keep_the_header_height_and_show_what_their_title_promises(live_server, screen_browser):
-    import json
-    from pathlib import Path
-
     tour = json.loads((Path(__file__).resolve().parent.parent / "data" / "tours" / "forum.json").read_text())
     width, height, *_ = SCREENS["projector"]
     heights, problems = set(), []

@@ -8,6 +8,7 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
+from devtools.browser import start_browser
 from s3map.ui import ids
 from tests.browser_helpers import wait
 
@@ -16,7 +17,6 @@ VISIBLE_OPTIONS = "return [...document.querySelectorAll('[role=option]')].map(o 
 
 @pytest.fixture(scope="module")
 def page(live_server):
-    from devtools.browser import start_browser
     driver = start_browser(1440, 900)
     driver.get(live_server + "/?indicator=gdp_pps_hab_eu")
     wait(driver, lambda d: len(d.find_elements(By.CSS_SELECTOR, "#map .choroplethlocation")) > 150)

@@ -221,7 +221,7 @@ def base_figure(geo_urls: dict[str, str], context_codes: list[str], view=EUROPE_
                                      line=0.6))
     filtered = _choropleth("Not in the filter", geo_urls["2"], colour=FILTERED_COLOUR, showlegend=True)
     filtered.update(hovertemplate=f"<b>{NAME}</b> (%{{location}})<br>outside the current filter<extra></extra>")
-    filtered.marker.line.update(color=FILTERED_BORDER, width=0.7)
+    filtered.marker.line.update(color=FILTERED_BORDER, width=1.0)  # also draws the legend swatch's outline
     figure.add_trace(filtered)
     for level in (2, 0, 1, 3):  # trace order = SELECTED_TRACES: NUTS 2 first, as it always was
         selected = _choropleth("Selected", geo_urls[str(level)], colour="rgba(0,0,0,0)", hover=False, line=3)

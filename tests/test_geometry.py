@@ -199,3 +199,57 @@ def test_first_load_geometry_bytes_on_the_wire(live_server, dataset):
     assert measured["identity"] == {"bytes": total, "content_encoding": ["identity"]}
     assert measured["br"]["content_encoding"] == ["br"] and measured["gzip"]["content_encoding"] == ["gzip"]
     assert 0 < measured["br"]["bytes"] < measured["gzip"]["bytes"] < total / 3
+
+
+def _display_plane():
+    import pyproj
+    return pyproj.Transformer.from_crs("EPSG:4326", nuts.DISPLAY_PROJECTION, always_xy=True)
+
+
+def _parts_in_plane(geometry: dict, transformer) -> list:
+    parts = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
+    return [shape({"type": "Polygon", "coordinates": [list(zip(*transformer.transform(*zip(*ring)))) for ring in part]})
+            for part in parts]
+
+
+def test_framed_territories_are_drawn_inside_their_labelled_frames(dataset):
+    """The web GeoJSON places each outermost region (all levels) inside its frame beside Europe."""
+    from shapely.geometry import box
+    plane = _display_plane()
+    frames = json.loads((dataset.folder / "geo" / "frames.json").read_text())
+    assert [f["label"] for f in frames] == ["Açores", "Madeira", "Canarias", "Guadeloupe", "Martinique", "Guyane",
+                                            "La Réunion", "Mayotte"]
+    boxes = {f["code"]: box(*nuts.frame_box(i)) for i, f in enumerate(frames)}
+    drawn = {level: {f["id"]: f for f in json.loads((dataset.folder / "geo" / name).read_text())["features"]}
+             for level, name in dataset.geo_files.items()}
+    for code, frame in boxes.items():
+        for level, feature_code in ((2, code), (1, code[:3]), (3, None)):
+            features = [drawn[str(level)][feature_code]] if feature_code else \
+                [f for c, f in drawn["3"].items() if c.startswith(code)]
+            assert features, (code, level)
+            for feature in features:
+                parts = _parts_in_plane(feature["geometry"], plane)
+                if level == 1 and code[:3] in ("FRY", "PT2", "PT3", "ES7"):
+                    parts = [p for p in parts if p.intersects(frame)]  # FRY spans five frames
+                assert parts and all(frame.buffer(1000).contains(p) for p in parts), (code, level)
+    # The countries carry their outermost parts in the frames too: FR in five, ES in one, PT in two.
+    for country, codes in (("FR", ["FRY1", "FRY2", "FRY3", "FRY4", "FRY5"]), ("ES", ["ES70"]), ("PT", ["PT20", "PT30"])):
+        parts = _parts_in_plane(drawn["0"][country]["geometry"], plane)
+        for code in codes:
+            assert any(boxes[code].contains(p) for p in parts), (country, code)
+    # Frames do not overlap each other or any region left in place.
+    europe = [p for f in drawn["2"].values() if not any(f["id"].startswith(c) for c in boxes)
+              for p in _parts_in_plane(f["geometry"], plane)]
+    all_frames = list(boxes.values())
+    assert not any(a.intersects(b) for i, a in enumerate(all_frames) for b in all_frames[i + 1:])
+    assert not any(frame.intersects(part) for frame in all_frames for part in europe)
+
+
+def test_regions_outside_the_frames_keep_their_upstream_shape(dataset, mirror):
+    """Only the framed territories move: Ireland's IE04 is upstream's polygon, rounded for the web."""
+    source = load_manifest()["nuts_rg_2"]
+    upstream = next(f for f in json.loads(fetch(source, mirror=mirror).read_text())["features"]
+                    if f["properties"]["id"] == "IE04")
+    drawn = next(f for f in json.loads((dataset.folder / "geo" / dataset.geo_files["2"]).read_text())["features"]
+                 if f["id"] == "IE04")
+    assert drawn["geometry"] == nuts.web_geometry(upstream["geometry"])

@@ -63,14 +63,22 @@ def build_geometry(paths: dict[str, Path], out: Path, sources: dict[str, Source]
     labels = pd.concat([nuts.read_label_points(paths[f"nuts_pt_{level}"]) for level in range(3)])
     names = dict(zip(labels["code"], labels["name"]))
     centres = labels.set_index("code")[["lon", "lat"]]
-    files, counts, with_geometry = {}, {}, set()
+    by_level = {}
     for level in range(4):
         features = nuts.read_features(paths[f"nuts_rg_{level}"], level, sources[f"nuts_rg_{level}"].crs)
         present = {f["properties"]["id"] for f in features}
-        features = features + [f for f in extra.get(level, []) if f["properties"]["id"] not in present]
+        by_level[level] = features + [f for f in extra.get(level, []) if f["properties"]["id"] not in present]
+    # Upstream's FR and ES polygons leave out their outermost regions: add them, so a country-level
+    # colour (a national strategy) covers them too.
+    outermost_level1 = {f["properties"]["id"]: f for f in extra.get(1, [])}
+    by_level[0] = [nuts.with_outermost_parts(f, [r for code, r in outermost_level1.items()
+                                                 if code[:2] == f["properties"]["id"]]) for f in by_level[0]]
+    layout = nuts.CompositeLayout({f["properties"]["id"]: f for f in by_level[2]})
+    files, counts, with_geometry = {}, {}, set()
+    for level, features in by_level.items():
         for feature in features:
             names.setdefault(feature["properties"]["id"], feature["properties"].get("na"))
-        collection = nuts.web_feature_collection(features)
+        collection = nuts.web_feature_collection([layout.place(f) for f in features])
         text = json.dumps(collection, separators=(",", ":"))
         name = f"nuts{level}.{hashlib.sha256(text.encode()).hexdigest()[:12]}.json"
         (geo_dir / name).write_text(text, encoding="utf-8")
@@ -78,6 +86,8 @@ def build_geometry(paths: dict[str, Path], out: Path, sources: dict[str, Source]
         files[str(level)] = name
         counts[str(level)] = len(collection["features"])
         with_geometry |= {f["id"] for f in collection["features"]}
+    # Drawn by the map figure around the framed territories (outline, label, view centre).
+    (geo_dir / "frames.json").write_text(json.dumps(layout.frames_for_web(), ensure_ascii=False), encoding="utf-8")
 
     eu_2021 = classification.dropna(subset=["code_2021"])
     eu_2021 = eu_2021[~eu_2021["code_2021"].str.endswith("Z")]  # extra-regio: no territory to draw

@@ -320,3 +320,129 @@ def outermost_features(files: dict[tuple[str, int], tuple[Path, str]]) -> tuple[
             {"type": "MultiPolygon", "coordinates": parts}
         by_level[1].append({"type": "Feature", "properties": {"id": code, "na": entry["na"]}, "geometry": geometry})
     return by_level, report
+
+
+# ---- The map's composite layout: the outermost regions in labelled frames beside Europe ----------
+# The web map draws the whole EU in one frame with plotly's conic equal-area projection (standard
+# parallels 43° and 62°, central meridian 10° E, on a sphere, as d3 does). Regions far outside that
+# frame are drawn in small frames in the Atlantic west of Ireland and Iberia, as Eurostat's regional
+# yearbook maps do: each territory in its own local equal-area projection, enlarged to fit its frame,
+# then placed so that the map's projection draws it there. The web GeoJSON thus carries display
+# positions for these regions (and for the matching parts of FR, ES, PT and their NUTS 1 regions);
+# every region keeps its id, name and all levels, so colour, hover, click and filters work as for any
+# other region. Positions below are metres in the map's projection plane.
+DISPLAY_PROJECTION = "+proj=aea +lat_1=43 +lat_2=62 +lat_0=0 +lon_0=10 +R=6371007.181 +units=m +no_defs"
+DISPLAY_CENTRAL_MERIDIAN = 10.0
+# One column between the map's left edge at the Europe view and the coasts of Ireland and Portugal.
+FRAME_WIDTH, FRAME_HEIGHT, FRAME_GAP = 680_000.0, 413_000.0, 15_000.0
+FRAME_LEFT, FRAME_TOP = -2_395_000.0, 6_750_000.0
+FRAME_LABEL_SHARE = 0.38  # the left of each frame holds its label; the territory fills the rest
+FRAME_FILL = 0.86
+
+
+@dataclass(frozen=True)
+class InsetFrame:
+    code: str  # the NUTS 2 region the frame shows
+    label: str
+
+
+INSET_FRAMES = (
+    InsetFrame("PT20", "Açores"), InsetFrame("PT30", "Madeira"), InsetFrame("ES70", "Canarias"),
+    InsetFrame("FRY1", "Guadeloupe"), InsetFrame("FRY2", "Martinique"), InsetFrame("FRY3", "Guyane"),
+    InsetFrame("FRY4", "La Réunion"), InsetFrame("FRY5", "Mayotte"),
+)
+
+
+def _polygon_parts(geometry: dict) -> list[list]:
+    return geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
+
+
+def _from_parts(parts: list[list]) -> dict:
+    return {"type": "Polygon", "coordinates": parts[0]} if len(parts) == 1 else {"type": "MultiPolygon", "coordinates": parts}
+
+
+def with_outermost_parts(country: dict, regions: list[dict]) -> dict:
+    """A level-0 feature whose upstream polygon leaves out its outermost regions, with their parts added."""
+    parts = list(_polygon_parts(country["geometry"]))
+    for region in regions:
+        parts.extend(_polygon_parts(region["geometry"]))
+    return {**country, "geometry": _from_parts(parts)}
+
+
+def frame_box(index: int) -> tuple[float, float, float, float]:
+    """(x_min, y_min, x_max, y_max) of the index-th frame in the map's projection plane."""
+    top = FRAME_TOP - index * (FRAME_HEIGHT + FRAME_GAP)
+    return FRAME_LEFT, top - FRAME_HEIGHT, FRAME_LEFT + FRAME_WIDTH, top
+
+
+class CompositeLayout:
+    """Moves each framed territory's polygon parts into its frame (vertex by vertex, order kept)."""
+
+    def __init__(self, level2: dict[str, dict]):
+        self._to_lonlat = pyproj.Transformer.from_crs(DISPLAY_PROJECTION, LONLAT, always_xy=True)
+        self.frames = []
+        for index, frame in enumerate(INSET_FRAMES):
+            if frame.code not in level2:
+                raise BuildError("inset frames", f"{frame.label}: no geometry for {frame.code}")
+            region = shape(level2[frame.code]["geometry"])
+            lon_min, lat_min, lon_max, lat_max = region.bounds
+            local = pyproj.Transformer.from_crs(
+                LONLAT, f"+proj=laea +lat_0={(lat_min + lat_max) / 2} +lon_0={(lon_min + lon_max) / 2} "
+                        "+R=6371007.181 +units=m +no_defs", always_xy=True)
+            xs, ys = local.transform([lon_min, lon_max, (lon_min + lon_max) / 2, (lon_min + lon_max) / 2],
+                                     [(lat_min + lat_max) / 2] * 2 + [lat_min, lat_max])
+            width, height = xs[1] - xs[0], ys[3] - ys[2]
+            x0, y0, x1, y1 = frame_box(index)
+            room_left = x0 + (x1 - x0) * FRAME_LABEL_SHARE
+            factor = FRAME_FILL * min((x1 - room_left) / width, (y1 - y0) / height)
+            centre = ((room_left + x1) / 2, (y0 + y1) / 2)
+            grown = region.buffer(0.02)
+            self.frames.append({"frame": frame, "region": grown, "bounds": grown.bounds, "local": local,
+                                "factor": factor, "centre": centre, "box": (x0, y0, x1, y1)})
+
+    def _frame_of(self, part: list) -> dict | None:
+        x, y = part[0][0]
+        candidates = [f for f in self.frames if f["bounds"][0] <= x <= f["bounds"][2] and f["bounds"][1] <= y <= f["bounds"][3]]
+        if not candidates:  # most parts: a bounding-box test on one vertex is enough
+            return None
+        point = shape({"type": "Polygon", "coordinates": part}).representative_point()
+        return next((f for f in candidates if f["region"].contains(point)), None)
+
+    def _move(self, ring: list, placed: dict) -> list:
+        lons, lats = zip(*ring)
+        xs, ys = placed["local"].transform(lons, lats)
+        cx, cy = placed["centre"]
+        out_lon, out_lat = self._to_lonlat.transform([cx + x * placed["factor"] for x in xs],
+                                                     [cy + y * placed["factor"] for y in ys])
+        return [[lon, lat] for lon, lat in zip(out_lon, out_lat)]
+
+    def place(self, feature: dict) -> dict:
+        """The feature with every part lying in a framed territory moved into that frame."""
+        parts, moved = [], False
+        for part in _polygon_parts(feature["geometry"]):
+            placed = self._frame_of(part)
+            if placed is None:
+                parts.append(part)
+            else:
+                parts.append([self._move(ring, placed) for ring in part])
+                moved = True
+        return {**feature, "geometry": _from_parts(parts)} if moved else feature
+
+    def frames_for_web(self, points_per_edge: int = 8) -> list[dict]:
+        """Each frame's outline (lon/lat, dense enough to draw straight), label point and view centre."""
+        out = []
+        for placed in self.frames:
+            x0, y0, x1, y1 = placed["box"]
+            steps = [i / points_per_edge for i in range(points_per_edge)]
+            xs = [x0 + (x1 - x0) * s for s in steps] + [x1] * points_per_edge + \
+                 [x1 - (x1 - x0) * s for s in steps] + [x0] * points_per_edge + [x0]
+            ys = [y1] * points_per_edge + [y1 - (y1 - y0) * s for s in steps] + \
+                 [y0] * points_per_edge + [y0 + (y1 - y0) * s for s in steps] + [y1]
+            lons, lats = self._to_lonlat.transform(xs, ys)
+            label = self._to_lonlat.transform(x0 + (x1 - x0) * 0.03, y1 - (y1 - y0) * 0.08)
+            centre = self._to_lonlat.transform((x0 + x1) / 2, (y0 + y1) / 2)
+            out.append({"code": placed["frame"].code, "label": placed["frame"].label,
+                        "outline": [[round(a, 3), round(b, 3)] for a, b in zip(lons, lats)],
+                        "label_at": [round(label[0], 3), round(label[1], 3)],
+                        "centre": [round(centre[0], 3), round(centre[1], 3)]})
+        return out

@@ -334,8 +334,8 @@ def outermost_features(files: dict[tuple[str, int], tuple[Path, str]]) -> tuple[
 DISPLAY_PROJECTION = "+proj=aea +lat_1=43 +lat_2=62 +lat_0=0 +lon_0=10 +R=6371007.181 +units=m +no_defs"
 DISPLAY_CENTRAL_MERIDIAN = 10.0
 # One column between the map's left edge at the Europe view and the coasts of Ireland and Portugal.
-FRAME_WIDTH, FRAME_HEIGHT, FRAME_GAP = 680_000.0, 413_000.0, 15_000.0
-FRAME_LEFT, FRAME_TOP = -2_395_000.0, 6_750_000.0
+FRAME_WIDTH, FRAME_HEIGHT, FRAME_GAP = 680_000.0, 390_000.0, 12_000.0
+FRAME_LEFT, FRAME_TOP = -2_395_000.0, 6_700_000.0
 FRAME_LABEL_SHARE = 0.38  # the left of each frame holds its label; the territory fills the rest
 FRAME_FILL = 0.86
 

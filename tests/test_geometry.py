@@ -9,9 +9,10 @@ from dataclasses import replace
 
 import pandas as pd
 import pytest
-from shapely.geometry import shape
+import pyproj
+from shapely.geometry import box, shape
 
-from s3map.bench import geometry_wire_bytes
+from devtools.bench import geometry_wire_bytes
 from s3map.data import build as build_module
 from s3map.data import nuts
 from s3map.data.errors import BuildError
@@ -202,7 +203,6 @@ def test_first_load_geometry_bytes_on_the_wire(live_server, dataset):
 
 
 def _display_plane():
-    import pyproj
     return pyproj.Transformer.from_crs("EPSG:4326", nuts.DISPLAY_PROJECTION, always_xy=True)
 
 
@@ -214,9 +214,8 @@ def _parts_in_plane(geometry: dict, transformer) -> list:
 
 def test_framed_territories_are_drawn_inside_their_labelled_frames(dataset):
     """The web GeoJSON places each outermost region (all levels) inside its frame beside Europe."""
-    from shapely.geometry import box
     plane = _display_plane()
-    frames = json.loads((dataset.folder / "geo" / "frames.json").read_text())
+    frames = nuts.frame_outlines()
     assert [f["label"] for f in frames] == ["Açores", "Madeira", "Canarias", "Guadeloupe", "Martinique", "Guyane",
                                             "La Réunion", "Mayotte"]
     boxes = {f["code"]: box(*nuts.frame_box(i)) for i, f in enumerate(frames)}

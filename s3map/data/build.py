@@ -86,8 +86,6 @@ def build_geometry(paths: dict[str, Path], out: Path, sources: dict[str, Source]
         files[str(level)] = name
         counts[str(level)] = len(collection["features"])
         with_geometry |= {f["id"] for f in collection["features"]}
-    # Drawn by the map figure around the framed territories (outline, label, view centre).
-    (geo_dir / "frames.json").write_text(json.dumps(layout.frames_for_web(), ensure_ascii=False), encoding="utf-8")
 
     eu_2021 = classification.dropna(subset=["code_2021"])
     eu_2021 = eu_2021[~eu_2021["code_2021"].str.endswith("Z")]  # extra-regio: no territory to draw

@@ -428,21 +428,26 @@ class CompositeLayout:
                 moved = True
         return {**feature, "geometry": _from_parts(parts)} if moved else feature
 
-    def frames_for_web(self, points_per_edge: int = 8) -> list[dict]:
-        """Each frame's outline (lon/lat, dense enough to draw straight), label point and view centre."""
-        out = []
-        for placed in self.frames:
-            x0, y0, x1, y1 = placed["box"]
-            steps = [i / points_per_edge for i in range(points_per_edge)]
-            xs = [x0 + (x1 - x0) * s for s in steps] + [x1] * points_per_edge + \
-                 [x1 - (x1 - x0) * s for s in steps] + [x0] * points_per_edge + [x0]
-            ys = [y1] * points_per_edge + [y1 - (y1 - y0) * s for s in steps] + \
-                 [y0] * points_per_edge + [y0 + (y1 - y0) * s for s in steps] + [y1]
-            lons, lats = self._to_lonlat.transform(xs, ys)
-            label = self._to_lonlat.transform(x0 + (x1 - x0) * 0.03, y1 - (y1 - y0) * 0.08)
-            centre = self._to_lonlat.transform((x0 + x1) / 2, (y0 + y1) / 2)
-            out.append({"code": placed["frame"].code, "label": placed["frame"].label,
-                        "outline": [[round(a, 3), round(b, 3)] for a, b in zip(lons, lats)],
-                        "label_at": [round(label[0], 3), round(label[1], 3)],
-                        "centre": [round(centre[0], 3), round(centre[1], 3)]})
-        return out
+
+def frame_outlines(points_per_edge: int = 8) -> list[dict]:
+    """Each frame's outline (lon/lat, dense enough to draw straight), label point and centre.
+
+    From the layout constants alone, so the map can draw the frames without reading the build.
+    """
+    to_lonlat = pyproj.Transformer.from_crs(DISPLAY_PROJECTION, LONLAT, always_xy=True)
+    out = []
+    for index, frame in enumerate(INSET_FRAMES):
+        x0, y0, x1, y1 = frame_box(index)
+        steps = [i / points_per_edge for i in range(points_per_edge)]
+        xs = [x0 + (x1 - x0) * s for s in steps] + [x1] * points_per_edge + \
+             [x1 - (x1 - x0) * s for s in steps] + [x0] * points_per_edge + [x0]
+        ys = [y1] * points_per_edge + [y1 - (y1 - y0) * s for s in steps] + \
+             [y0] * points_per_edge + [y0 + (y1 - y0) * s for s in steps] + [y1]
+        lons, lats = to_lonlat.transform(xs, ys)
+        label = to_lonlat.transform(x0 + (x1 - x0) * 0.03, y1 - (y1 - y0) * 0.08)
+        centre = to_lonlat.transform((x0 + x1) / 2, (y0 + y1) / 2)
+        out.append({"code": frame.code, "label": frame.label,
+                    "outline": [[round(a, 4), round(b, 4)] for a, b in zip(lons, lats)],
+                    "label_at": [round(label[0], 4), round(label[1], 4)],
+                    "centre": [round(centre[0], 3), round(centre[1], 3)]})
+    return out

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from dash import dcc, html
 import dash_bootstrap_components as dbc
+from dash import dcc, html
 
+from s3map.figures.insets import frames
 from s3map.figures.map import format_value
 from s3map.state import MAX_COMPARE, PEER_COUNTS, to_search
 from s3map.ui import ids
 
 TAXONOMY_NAMES = {"nace": "NACE", "nabs": "NABS", "sdg": "SDG"}
-OUTERMOST_WITH_GEOMETRY = {"PT20": "Açores (the 1:20M boundary shows São Miguel and Santa Maria only)",
-                           "PT30": "Madeira (with Porto Santo and the Selvagens)"}
 
 
 def sparkline(series: list[tuple[int, float]], last: int = 12, width: int = 64, height: int = 18):
@@ -61,8 +60,7 @@ def region_panel(dataset, code: str, state=None) -> list:
     table = dbc.Table([html.Thead(html.Tr([html.Th("Indicator"), html.Th("Value, year"),
                                            html.Th("EU rank"), html.Th("Trend")])),
                        html.Tbody(rows)], id=ids.INDICATOR_TABLE, size="sm", className="indicator-table")
-    attributes = dataset.region_attributes
-    partnerships = attributes["partnerships"].get(code, []) if code in attributes.index else []
+    partnerships = dataset.partnerships_of(code)
     in_compare = state is not None and code in state.compare
     add = dbc.Button("In comparison ✓" if in_compare else "Add to comparison", size="sm", color="primary",
                      outline=True, disabled=in_compare or (state is not None and len(state.compare) >= MAX_COMPARE),
@@ -142,42 +140,35 @@ def strategy_card(dataset, record) -> html.Div:
 def related_strategies(dataset, code: str, strategies) -> list:
     """A national strategy lists its country's regional ones; a regional one links to its national one."""
     country = code[:2]
-    in_force = dataset.in_force
     if len(code) == 2:
-        regional = in_force[(in_force["country"] == country) & (in_force["level"] == "regional")]
+        regional = dataset.regional_strategies_in(country)
         if regional.empty:
             return [html.P("No current regional strategy recorded in this country.", className="no-data")]
         links = [html.Li(dcc.Link(f"{dataset.region_name(t.split()[0]) or t} — {title}",
                                   href=f"?region={t.split()[0]}")) for t, title in zip(regional["territory"], regional["title"])]
         return [html.H3(f"Regional strategies in {dataset.region_name(country)}"), html.Ul(links)]
-    national = in_force[(in_force["territory"] == country)]
-    if national.empty or (strategies["territory"] == country).all():
+    national = dataset.national_strategy(country)
+    if national is None or (strategies["territory"] == country).all():
         return []
-    return [html.P(["National strategy: ", dcc.Link(national.iloc[0]["title"], href=f"?region={country}")],
+    return [html.P(["National strategy: ", dcc.Link(national["title"], href=f"?region={country}")],
                    className="strategy-meta")]
 
 
 def outermost_list(dataset, state, year: int) -> list:
-    """The outermost regions: zoomable where the mirror has a boundary, else listed with their data."""
-    r = dataset.regions
-    missing = r[r["outermost_without_geometry"] & (r["level"] == 2)]
+    """The outermost regions: each drawn in its frame beside the map; listed here with their values."""
     meta = dataset.indicators[state.indicator]
     by_region = dataset.values_at(state.indicator, year)
-    values = by_region if state.mode == "indicator" else None
     items = []
-    for code, name in OUTERMOST_WITH_GEOMETRY.items():
-        value = values.get(code) if values is not None else None
-        items.append(html.Li([html.Strong(name), f" ({code}): ",
-                              format_value(value, meta.decimals) if values is not None else "",
-                              " — use the zoom button above"]))
-    for code, name in zip(missing["code"], missing["name"]):
+    missing = dict(dataset.outermost_without_geometry())
+    for frame in frames():
+        code = frame["code"]
         value = by_region.get(code)
         text = (format_value(value, meta.decimals) + f" {meta.unit}" if value is not None else "no data") \
             if state.mode == "indicator" else ""
-        link = dcc.Link(name.strip(), href=to_search(state.with_(region=code)), className="fw-bold")
-        items.append(html.Li([link, f" ({code}): ", text,
-                              html.Span(" — not drawn: its boundary is not in the mirror yet (outermost region)",
-                                        className="text-muted")]))
+        link = dcc.Link(frame["label"], href=to_search(state.with_(region=code)), className="fw-bold")
+        where = (" — not drawn: its boundary is not in the dataset" if code in missing
+                 else " — in its frame beside the map (zoom button above)")
+        items.append(html.Li([link, f" ({code}): ", text, html.Span(where, className="text-muted")]))
     return [html.Details([html.Summary("Outermost regions"), html.Ul(items)], open=False)]
 
 

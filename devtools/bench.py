@@ -126,7 +126,8 @@ def naive_figure_json(dataset, state_search: str) -> str:
     figure = base_figure(geo_urls(dataset), dataset.context_countries).to_plotly_json()
     apply_update(figure, map_update(state, year, dataset))
     for trace in figure["data"]:
-        trace["geojson"] = geo[trace["geojson"].split("nuts")[1][0]]
+        if "geojson" in trace:  # the choropleths; the outermost regions' frames are plain lines
+            trace["geojson"] = geo[trace["geojson"].split("nuts")[1][0]]
     return plotly.io.to_json(figure, validate=False)
 
 

@@ -333,6 +333,13 @@ class Dataset:
         return s[s["current"] & ~s["superseded"]]
 
     @cached_property
+    def in_force_by_territory(self) -> pd.DataFrame:
+        """One row per territory code of an in-force strategy: territory, territory_level, title."""
+        rows = self.in_force[["territory", "title"]].assign(territory=self.in_force["territory"].str.split())
+        rows = rows.explode("territory").dropna(subset=["territory"]).drop_duplicates("territory")
+        return rows.assign(territory_level=rows["territory"].str.len() - 2).reset_index(drop=True)
+
+    @cached_property
     def map_codes(self) -> pd.DataFrame:
         """Codes used to put priorities on the map: a person's codes, else the coder's top proposal."""
         c = self.priority_codes

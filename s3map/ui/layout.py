@@ -8,16 +8,16 @@ import dash_bootstrap_components as dbc
 import pycountry
 from dash import dcc, html
 
+from s3map.figures.insets import frame_views
 from s3map.figures.map import EUROPE_VIEW, base_figure
 from s3map.state import CATEGORIES, PALETTES, RIS_GROUPS, ViewState, year_marks
 from s3map.ui import ids
 
 CATEGORY_LABELS = {"less": "Less developed (< 75 %)", "transition": "Transition (75–100 %)",
                    "more": "More developed (≥ 100 %)"}
-# One-click views, including the outermost regions the main frame leaves out. The 1:20M boundary
-# of the Açores holds only São Miguel and Santa Maria (the smaller islands fall below that scale).
+# One-click views: Europe, each outermost region's frame beside it, and the small or far places.
 ZOOMS = {
-    "Europe": EUROPE_VIEW, "Açores": (-25.45, 37.45, 90.0), "Madeira": (-16.55, 31.6, 40.0),
+    "Europe": EUROPE_VIEW, **frame_views(),
     "Cyprus": (33.2, 35.1, 80.0), "Malta": (14.4, 35.95, 350.0), "Svalbard": (18.0, 78.5, 12.0),
 }
 TAXONOMY_TITLES = {"nace": "Economic domain (NACE)", "nabs": "Scientific domain (NABS)", "sdg": "Policy objective (SDG)"}

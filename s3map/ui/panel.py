@@ -5,13 +5,12 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from s3map.figures.insets import frames
 from s3map.figures.map import format_value
 from s3map.state import MAX_COMPARE, PEER_COUNTS, to_search
 from s3map.ui import ids
 
 TAXONOMY_NAMES = {"nace": "NACE", "nabs": "NABS", "sdg": "SDG"}
-OUTERMOST_WITH_GEOMETRY = {"PT20": "Açores (the 1:20M boundary shows São Miguel and Santa Maria only)",
-                           "PT30": "Madeira (with Porto Santo and the Selvagens)"}
 
 
 def sparkline(series: list[tuple[int, float]], last: int = 12, width: int = 64, height: int = 18):
@@ -156,24 +155,20 @@ def related_strategies(dataset, code: str, strategies) -> list:
 
 
 def outermost_list(dataset, state, year: int) -> list:
-    """The outermost regions: zoomable where the mirror has a boundary, else listed with their data."""
+    """The outermost regions: each drawn in its frame beside the map; listed here with their values."""
     meta = dataset.indicators[state.indicator]
     by_region = dataset.values_at(state.indicator, year)
-    values = by_region if state.mode == "indicator" else None
     items = []
-    for code, name in OUTERMOST_WITH_GEOMETRY.items():
-        value = values.get(code) if values is not None else None
-        items.append(html.Li([html.Strong(name), f" ({code}): ",
-                              format_value(value, meta.decimals) if values is not None else "",
-                              " — use the zoom button above"]))
-    for code, name in dataset.outermost_without_geometry():
+    missing = dict(dataset.outermost_without_geometry())
+    for frame in frames():
+        code = frame["code"]
         value = by_region.get(code)
         text = (format_value(value, meta.decimals) + f" {meta.unit}" if value is not None else "no data") \
             if state.mode == "indicator" else ""
-        link = dcc.Link(name.strip(), href=to_search(state.with_(region=code)), className="fw-bold")
-        items.append(html.Li([link, f" ({code}): ", text,
-                              html.Span(" — not drawn: its boundary is not in the mirror yet (outermost region)",
-                                        className="text-muted")]))
+        link = dcc.Link(frame["label"], href=to_search(state.with_(region=code)), className="fw-bold")
+        where = (" — not drawn: its boundary is not in the dataset" if code in missing
+                 else " — in its frame beside the map (zoom button above)")
+        items.append(html.Li([link, f" ({code}): ", text, html.Span(where, className="text-muted")]))
     return [html.Details([html.Summary("Outermost regions"), html.Ul(items)], open=False)]
 
 

@@ -547,26 +547,94 @@ def load_partnerships(known_regions: set[str]) -> pd.DataFrame:
     return frame[PARTNERSHIP_COLUMNS]
 
 
+COVERED, REGISTER, SEARCHED, UNCOVERED = "covered", "register", "searched_not_found", "none"
+
+
+def _covered_nuts2(nuts2: pd.Index, territories_of: pd.Series, levels: pd.Series, regional_countries: set[str]) -> set[str]:
+    """NUTS 2 codes inside these territories; a national territory counts only where the country has
+    no regional strategy (a national S3 does not stand in for a region's own missing one)."""
+    covered: set[str] = set()
+    for territory, level in zip(territories_of, levels):
+        for code in str(territory).split():
+            if len(code) == 2 and (level != "national" or code in regional_countries):
+                continue
+            covered |= set(nuts2[nuts2.str.startswith(code[:4])]) if len(code) <= 4 else {code[:4]}
+    return covered
+
+
+def nuts2_coverage(regions: pd.DataFrame, strategies: pd.DataFrame, unlisted: pd.DataFrame | None = None,
+                   searched: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Every EU NUTS 2 region in exactly one state, first that applies: `covered` by an in-force list;
+    in the `register` (a strategy in force whose list is not sourced); `searched_not_found`; else `none`."""
+    nuts2 = regions[(regions["level"] == 2) & regions["eu"]]
+    codes = pd.Index(sorted(nuts2["code"]))
+    unlisted = pd.DataFrame(columns=["territory", "level", "status"]) if unlisted is None else unlisted
+    if "status" not in unlisted:
+        unlisted = unlisted.assign(status=IN_FORCE)
+    register = unlisted[unlisted["status"] == IN_FORCE]
+    in_force = strategies[strategies["in_force"]] if "in_force" in strategies else \
+        strategies[strategies["current"] & ~strategies["superseded"]]
+    regional_countries = set(in_force.loc[in_force["level"] == "regional", "country"]) | \
+        set(register.loc[register["level"] == "regional", "territory"].str[:2])
+    covered = _covered_nuts2(codes, in_force["territory"], in_force["level"], regional_countries)
+    registered = _covered_nuts2(codes, register["territory"], register["level"], regional_countries)
+    searched_codes = set()
+    if searched is not None and len(searched):
+        searched_codes = _covered_nuts2(codes, searched["nuts_code"], pd.Series("regional", index=searched.index), set())
+    state = [COVERED if c in covered else REGISTER if c in registered else SEARCHED if c in searched_codes
+             else UNCOVERED for c in codes]
+    return pd.DataFrame({"code": codes, "country": codes.str[:2], "state": state})
+
+
 def strategy_summary(strategies: pd.DataFrame, priorities: pd.DataFrame, codes: pd.DataFrame,
-                     unlisted: pd.DataFrame | None = None) -> dict:
+                     unlisted: pd.DataFrame | None = None, regions: pd.DataFrame | None = None,
+                     searched: pd.DataFrame | None = None) -> dict:
     """The `s3` block of `python -m s3map.data stats`. Strategy counts are of strategies with a
     priority list; `strategies_current_without_list` counts those known only to exist."""
     coded = codes.drop_duplicates(["priority_id", "taxonomy", "code"]) if len(codes) else codes
     total_codes = max(len(coded), 1)
-    return {
+    in_force = strategies["in_force"].astype(bool)
+    live = strategies[in_force]
+    live_priorities = priorities[priorities["strategy_id"].isin(live["strategy_id"])]
+    reviewed = set(codes.loc[codes["method"] == "reviewed", "priority_id"]) if len(codes) else set()
+    share = lambda part, whole: round(float(part) / whole, 4) if whole else 0.0  # noqa: E731
+    out = {
+        "as_of": str(strategies["status_as_of"].iloc[0]) if len(strategies) else "",
         "strategies_total": int(len(strategies)),
         "strategies_national": int((strategies["level"] == "national").sum()),
         "strategies_regional": int((strategies["level"] == "regional").sum()),
-        "strategies_current": int((strategies["current"] & ~strategies["superseded"]).sum()),
-        "strategies_superseded": int(strategies["superseded"].sum()),
-        "strategies_history": int((~strategies["current"]).sum()),
-        "territories_with_current_list": int(strategies.loc[strategies["current"], "territory"].nunique()),
+        "strategies_in_force": int(in_force.sum()),
+        "strategies_by_status": {k: int(v) for k, v in strategies["status"].value_counts().sort_index().items()},
+        "territories_with_more_than_one_list_in_force": int((live["territory"].value_counts() > 1).sum()),
+        "in_force_past_horizon_without_source": int(
+            (in_force & (strategies["period_end"].astype("float") < int(str(strategies["status_as_of"].iloc[0])[:4]))
+             & (strategies["extension_source"] == "")).sum()) if len(strategies) else 0,
+        "territories_with_list_in_force": int(live["territory"].nunique()),
         "priorities_total": int(len(priorities)),
+        "priorities_in_force": int(len(live_priorities)),
         "priorities_with_source_share": round(float((priorities["source_url"].str.startswith("http")).mean()), 4),
         "priorities_secondary_source_share": round(float((priorities["source_type"] != "official").mean()), 4),
+        "priorities_in_force_secondary_or_draft_share": share((live_priorities["source_type"] != "official").sum(),
+                                                               len(live_priorities)),
+        "priorities_reviewed_share": share(live_priorities["priority_id"].isin(reviewed).sum(), len(live_priorities)),
+        "strategies_with_document_share": share((live["document_url"] != "").sum(), len(live)),
+        "priorities_with_description_share": share((live_priorities["description"] != "").sum(), len(live_priorities)),
+        "codes_reviewed_share": round(float((coded["method"] == "reviewed").sum() / total_codes), 4) if len(coded) else 0.0,
         "codes_curated_share": round(float((coded["method"] == "curated").sum() / total_codes), 4) if len(coded) else 0.0,
         "codes_coder_share": round(float((coded["method"] == "coder").sum() / total_codes), 4) if len(coded) else 0.0,
         "codes_per_taxonomy": {k: int(v) for k, v in coded.groupby("taxonomy").size().items()} if len(coded) else {},
-        "countries_covered": sorted(strategies.loc[strategies["current"], "country"].unique().tolist()),
-        "strategies_current_without_list": 0 if unlisted is None else int(len(unlisted)),
+        "countries_covered": sorted(live["country"].unique().tolist()),
+        "strategies_current_without_list": 0 if unlisted is None else int(
+            (unlisted["status"] == IN_FORCE).sum() if "status" in unlisted else len(unlisted)),
     }
+    if regions is not None:
+        coverage = nuts2_coverage(regions, strategies, unlisted, searched)
+        counts = coverage["state"].value_counts()
+        out.update({
+            "nuts2_eu": int(len(coverage)),
+            "nuts2_covered": int(counts.get(COVERED, 0)),
+            "nuts2_register": int(counts.get(REGISTER, 0)),
+            "nuts2_searched_not_found": int(counts.get(SEARCHED, 0)),
+            "nuts2_in_none": coverage.loc[coverage["state"] == UNCOVERED, "code"].tolist(),
+        })
+    return out

@@ -298,11 +298,11 @@ def with_status(strategies: pd.DataFrame, as_of: date) -> pd.DataFrame:
     ties = ties[ties["territory"].duplicated(keep=False)]
     if not ties.empty:
         a, b = ties.iloc[0], ties[ties["territory"] == ties.iloc[0]["territory"]].iloc[1]
-        raise BuildError(str(b["file"]), f"two lists of {b['territory']} would be in force in {year}: {b['title']!r} "
-                         f"and {a['title']!r} ({a['file']}, row {int(a['row'])}); merge them if they are the same "
-                         "strategy, else mark the draft as draft", row=int(b["row"]))
+        raise BuildError(str(b.get("file", "strategies")), f"two lists of {b['territory']} would be in force in {year}: "
+                         f"{b['title']!r} and {a['title']!r} ({a.get('file', '')}, row {int(a.get('row', 0))}); merge "
+                         "them if they are the same strategy, else mark the draft as draft", row=int(b.get("row", 0)) or None)
     out["status"] = status
-    out["status_year"] = out["period_end"].where(status == EXPIRED).astype("Int64")
+    out["status_year"] = out["effective_end"].where(status == EXPIRED).astype("Int64")
     out["in_force"] = status == IN_FORCE
     out["past_horizon"] = out["in_force"] & (end < year)  # only with a cited extension (extension_source)
     out["status_as_of"] = as_of.isoformat()

@@ -325,3 +325,62 @@ def test_coverage_puts_every_nuts2_region_in_exactly_one_state():
     # AA has regional strategies, so its national list covers none of its regions; BB has none, so it covers all
     assert coverage == {"AA11": "covered", "AA12": "none", "AA13": "register", "AA14": "searched_not_found",
                         "BB11": "covered", "BB12": "covered", "BB13": "covered"}
+
+
+# ---- the panel ----------------------------------------------------------------------------------
+
+def component_text(component) -> str:
+    """Every string a Dash component tree puts on screen (children and hover titles)."""
+    if component is None:
+        return ""
+    if isinstance(component, (str, int, float)):
+        return str(component)
+    if isinstance(component, (list, tuple)):
+        return "\n".join(component_text(c) for c in component)
+    parts = [component_text(getattr(component, "children", None))]
+    title = getattr(component, "title", None)
+    if isinstance(title, str):
+        parts.append(title)
+    return "\n".join(parts)
+
+
+def research_notes(dataset) -> set[str]:
+    from s3map import config
+    notes = set(dataset.priorities["note"]) | set(dataset.unlisted["note"])
+    folder = config.curated_dir() / "compilation-notes"
+    for name in ("priority_notes.csv", "register_notes.csv"):
+        if (folder / name).is_file():
+            notes |= set(pd.read_csv(folder / name, dtype=str, keep_default_na=False)["note"])
+    return {n for n in notes if len(n) >= 25}  # shorter notes ('pillar') are ordinary words
+
+
+def rendered_panels(dataset):
+    from s3map.ui.panel import region_panel
+    r = dataset.regions
+    codes = list(r.loc[r["eu"] & (r["level"] <= 2), "code"]) + sorted(
+        c for c in dataset.strategy_territories if len(c) == 5)
+    for code in codes:
+        yield code, component_text(region_panel(dataset, code))
+
+
+def test_no_research_note_reaches_any_rendered_panel(dataset):
+    notes = research_notes(dataset)
+    assert len(notes) > 100
+    for code, text in rendered_panels(dataset):
+        leaked = [n for n in notes if n in text]
+        assert not leaked, (code, leaked[0][:80])
+
+
+def test_panel_shows_status_caveats_other_lists_and_labelled_badges(dataset):
+    from s3map.ui.panel import region_panel
+    text = component_text(region_panel(dataset, "EL43"))
+    assert "in force" in text and "Other lists of this territory (1): draft" in text
+    assert "secondary source" in text  # the adopted Crete list rests on a news item
+    assert "NACE = economic activity" in text and "SDG = UN Sustainable Development Goal" in text
+    assert re.search(r"(NACE [A-U]\d* · [a-z]|SDG \d+ · [a-z])", text)
+    bavaria = component_text(region_panel(dataset, "DE2"))
+    assert "priorities not yet sourced" in bavaria and "history" in bavaria
+    baden = component_text(region_panel(dataset, "DE1"))
+    assert "None recorded for this region." not in baden
+    germany = component_text(region_panel(dataset, "DE"))
+    assert "(DE11)" in germany or "(DE1)" in germany  # members named

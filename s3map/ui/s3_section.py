@@ -53,8 +53,10 @@ def priority_item(priority: dict) -> html.Li:
                         className=f"code-badge code-{c['taxonomy']} code-{c['method']}"
                         + (" code-none" if c["none_fits"] else ""))
               for c in q.display_codes(priority["codes"])]
-    caveats = [html.Span([c["label"], " (", _link("source", c["source_url"]), ")"], className="caveat")
-               for c in q.priority_caveats(priority)]
+    found = q.priority_caveats(priority)
+    # one line: the caveats, then the page they rest on (the same page for all of a priority's caveats)
+    caveats = [html.Span(" · ".join(c["label"] for c in found), className="caveat"), " ",
+               _link("source", found[0]["source_url"])] if found else []
     source = q._first_url(priority["source_url"])
     description = None
     if priority.get("description"):

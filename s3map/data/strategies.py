@@ -317,13 +317,6 @@ def status_label(status: str, status_year=None) -> str:
     return f"{status} {int(status_year)}" if status == EXPIRED and pd.notna(status_year) else status
 
 
-def superseded(strategies: pd.DataFrame, as_of: date | None = None) -> pd.Series:
-    """Lists not in force although their horizon has not ended (a later list replaced them)."""
-    return with_status(strategies.assign(draft=strategies.get("draft", False), extended_until="",
-                                         extension_source="", file="", row=0),
-                       config.as_of() if as_of is None else as_of)["superseded"]
-
-
 def load_curated(known_regions: set[str], folder: Path | None = None) -> pd.DataFrame:
     folder = priorities_dir() if folder is None else folder
     files = sorted(folder.glob("*.csv"))

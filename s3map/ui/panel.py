@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dash import dcc, html
 import dash_bootstrap_components as dbc
+from dash import dcc, html
 
 from s3map.figures.map import format_value
 from s3map.state import MAX_COMPARE, PEER_COUNTS, to_search
@@ -76,8 +76,6 @@ def region_panel(dataset, code: str, state=None) -> list:
 
 def outermost_list(dataset, state, year: int) -> list:
     """The outermost regions: zoomable where the mirror has a boundary, else listed with their data."""
-    r = dataset.regions
-    missing = r[r["outermost_without_geometry"] & (r["level"] == 2)]
     meta = dataset.indicators[state.indicator]
     by_region = dataset.values_at(state.indicator, year)
     values = by_region if state.mode == "indicator" else None
@@ -87,7 +85,7 @@ def outermost_list(dataset, state, year: int) -> list:
         items.append(html.Li([html.Strong(name), f" ({code}): ",
                               format_value(value, meta.decimals) if values is not None else "",
                               " — use the zoom button above"]))
-    for code, name in zip(missing["code"], missing["name"]):
+    for code, name in dataset.outermost_without_geometry():
         value = by_region.get(code)
         text = (format_value(value, meta.decimals) + f" {meta.unit}" if value is not None else "no data") \
             if state.mode == "indicator" else ""

@@ -122,18 +122,17 @@ def unlisted_card(dataset, record: dict, others: list[dict] = ()) -> html.Div:
 def related_strategies(dataset, code: str, lists: dict) -> list:
     """A national strategy lists its country's regional ones; a regional one links to its national one."""
     country = code[:2]
-    in_force = dataset.in_force
     if len(code) == 2:
-        regional = in_force[(in_force["country"] == country) & (in_force["level"] == "regional")]
+        regional = dataset.regional_strategies_in(country)
         if regional.empty:
             return [html.P("No regional list in force recorded in this country.", className="no-data")]
         links = [html.Li(dcc.Link(f"{dataset.region_name(t.split()[0]) or t} — {title}", href=f"?region={t.split()[0]}"))
                  for t, title in zip(regional["territory"], regional["title"])]
         return [html.H3(f"Regional strategies in {dataset.region_name(country)}"), html.Ul(links)]
-    national = in_force[in_force["territory"] == country]
-    if national.empty or any(r["territory"] == country for r in lists["in_force"]):
+    national = dataset.national_strategy(country)
+    if national is None or any(r["territory"] == country for r in lists["in_force"]):
         return []
-    return [html.P(["National strategy: ", dcc.Link(national.iloc[0]["title"], href=f"?region={country}")],
+    return [html.P(["National strategy: ", dcc.Link(national["title"], href=f"?region={country}")],
                    className="strategy-meta")]
 
 

@@ -2,17 +2,20 @@
 
 import re
 from datetime import date
+from pathlib import Path
 
 import pandas as pd
 import pytest
 
+from s3map import config
 from s3map.data import s3_queries
 from s3map.data.errors import BuildError
 from s3map.data.stats import dataset_stats
 from s3map.data.strategies import (apply_overlays, load_curated, load_descriptions, load_documents,
-                                   load_searched_not_found, load_unlisted, normalise, nuts2_coverage, read_flat,
+                                   load_searched_not_found, load_unlisted, normalise, nuts2_coverage,
                                    validate_flat, with_status)
-from s3map.data.taxonomy import code_priorities, reviewed_codes
+from s3map.data.taxonomy import code_lists, code_priorities, reviewed_codes
+from s3map.ui.panel import region_panel
 
 ROW = {
     "country": "PL", "nuts_code": "PL21", "region_name": "Małopolska", "strategy_title": "RIS 2030",
@@ -34,7 +37,7 @@ def statuses(rows, on: date) -> dict:
             for title, status, year in zip(strategies["title"], strategies["status"], strategies["status_year"])}
 
 
-def write(tmp_path, name, rows, columns=None) -> "Path":
+def write(tmp_path, name, rows, columns=None) -> Path:
     path = tmp_path / name
     pd.DataFrame(rows, columns=columns).to_csv(path, index=False)
     return path
@@ -229,7 +232,6 @@ def test_reviewed_codes_take_precedence_and_none_means_none_fits(tmp_path, datas
     ({"reviewed_on": "05/12/2026"}, "reviewed_on '05/12/2026' is not YYYY-MM-DD"),
 ])
 def test_a_bad_reviewed_row_stops_the_build_naming_file_and_row(tmp_path, dataset, code_paths, change, reason):
-    from s3map.data.taxonomy import code_lists
     target = dataset.priorities["priority_id"].iloc[0]
     rows = review_rows(target)
     rows[0] = {**rows[0], **change}
@@ -241,7 +243,6 @@ def test_a_bad_reviewed_row_stops_the_build_naming_file_and_row(tmp_path, datase
 
 
 def test_reviewed_rows_duplicate_or_missing_a_taxonomy_are_refused(tmp_path, dataset, code_paths):
-    from s3map.data.taxonomy import code_lists
     lists, ids = code_lists(code_paths), set(dataset.priorities["priority_id"])
     target = dataset.priorities["priority_id"].iloc[0]
     folder = tmp_path / "codes_reviewed"
@@ -345,7 +346,6 @@ def component_text(component) -> str:
 
 
 def research_notes(dataset) -> set[str]:
-    from s3map import config
     notes = set(dataset.priorities["note"]) | set(dataset.unlisted["note"])
     folder = config.curated_dir() / "compilation-notes"
     for name in ("priority_notes.csv", "register_notes.csv"):
@@ -355,7 +355,6 @@ def research_notes(dataset) -> set[str]:
 
 
 def rendered_panels(dataset):
-    from s3map.ui.panel import region_panel
     r = dataset.regions
     codes = list(r.loc[r["eu"] & (r["level"] <= 2), "code"]) + sorted(
         c for c in dataset.strategy_territories if len(c) == 5)
@@ -372,7 +371,6 @@ def test_no_research_note_reaches_any_rendered_panel(dataset):
 
 
 def test_panel_shows_status_caveats_other_lists_and_labelled_badges(dataset):
-    from s3map.ui.panel import region_panel
     text = component_text(region_panel(dataset, "EL43"))
     assert "in force" in text and "Other lists of this territory (1): draft" in text
     assert "secondary source" in text  # the adopted Crete list rests on a news item

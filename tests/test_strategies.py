@@ -106,7 +106,10 @@ def test_coder_never_overrides_a_curated_code(dataset):
     coder = set(zip(codes.loc[codes["method"] == "coder", "priority_id"], codes.loc[codes["method"] == "coder", "taxonomy"]))
     assert curated and not (curated & coder)
     valid = set(zip(dataset.taxonomy["taxonomy"], dataset.taxonomy["code"]))
-    assert set(zip(codes["taxonomy"], codes["code"])) <= valid
+    assert set(zip(codes["taxonomy"], codes["code"])) - {(t, "none") for t in ("nace", "nabs", "sdg")} <= valid
+    assert set(codes.loc[codes["code"] == "none", "method"]) <= {"reviewed"}  # 'none fits' is a reviewer's answer
+    reviewed = set(zip(codes.loc[codes["method"] == "reviewed", "priority_id"], codes.loc[codes["method"] == "reviewed", "taxonomy"]))
+    assert not (reviewed & (coder | curated))  # one source of codes per priority and taxonomy
     assert codes.loc[codes["method"] == "coder", "score"].between(0, 1).all()
 
 

@@ -21,7 +21,8 @@ TAXONOMY_EXPLAINED = {
     "sdg": "SDG: the UN's 17 Sustainable Development Goals, used here for the policy objective.",
 }
 TAXONOMY_LINE = ("Codes: NACE = economic activity (EU classification of industries); NABS = research objective "
-                 "(EU classification of public R&D budgets); SDG = UN Sustainable Development Goal.")
+                 "(EU classification of public R&D budgets); SDG = UN Sustainable Development Goal. "
+                 "Solid badges: checked by a person; dashed: proposed by the automatic coder.")
 KEYWORD_SCOPE = "Searches the names and descriptions of the priorities of the lists in force."
 METHOD_WORDS = {"reviewed": "checked by a person", "curated": "assigned by a person",
                 "coder": "proposed by the automatic coder"}

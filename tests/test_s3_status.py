@@ -317,13 +317,16 @@ def test_searched_not_found_is_validated(tmp_path, dataset):
 def test_coverage_puts_every_nuts2_region_in_exactly_one_state():
     regions = pd.DataFrame({"code": ["AA", "AA1", "AA11", "AA12", "AA13", "AA14", "BB", "BB11", "BB12", "BB13"],
                             "level": [0, 1, 2, 2, 2, 2, 0, 2, 2, 2], "eu": True})
-    strategies = pd.DataFrame({"territory": ["AA", "AA11", "BB", "AA12"], "level": ["national", "regional", "national", "regional"],
-                               "country": ["AA", "AA", "BB", "AA"],
-                               "in_force": [True, True, True, False]})
+    strategies = pd.DataFrame({"territory": ["AA", "AA11", "BB", "AA12", "BB11"],
+                               "level": ["national", "regional", "national", "regional", "regional"],
+                               "country": ["AA", "AA", "BB", "AA", "BB"],
+                               "title": ["AA S3", "AA11 RIS3", "BB S3", "AA12 RIS3", "BB S3 - regional prioritisation"],
+                               "in_force": [True, True, True, False, True]})
     unlisted = pd.DataFrame({"territory": ["AA13"], "level": ["regional"], "status": ["in force"]})
     searched = pd.DataFrame({"nuts_code": ["AA14"]})
     coverage = nuts2_coverage(regions, strategies, unlisted, searched).set_index("code")["state"].to_dict()
-    # AA has regional strategies, so its national list covers none of its regions; BB has none, so it covers all
+    # AA has regional strategies, so its national list covers none of its regions; BB has none (its BB11
+    # record is the regional part of the national strategy), so the national list covers all
     assert coverage == {"AA11": "covered", "AA12": "none", "AA13": "register", "AA14": "searched_not_found",
                         "BB11": "covered", "BB12": "covered", "BB13": "covered"}
 

@@ -555,6 +555,18 @@ def _covered_nuts2(nuts2: pd.Index, territories_of: pd.Series, levels: pd.Series
     return covered
 
 
+def part_of_national(lists: pd.DataFrame) -> pd.Series:
+    """Regional records that are the regional part of the country's national strategy (their title
+    starts with the national list's title, e.g. Bulgaria's ISIS 'regional prioritisation'): not a
+    regional S3 of their own."""
+    if "title" not in lists or lists.empty:
+        return pd.Series(False, index=lists.index)
+    national = lists[lists["level"] == "national"].drop_duplicates("country").set_index("country")["title"]
+    return pd.Series([level == "regional" and isinstance(national.get(country), str) and title.startswith(national[country])
+                      for level, country, title in zip(lists["level"], lists["country"], lists["title"])],
+                     index=lists.index)
+
+
 def nuts2_coverage(regions: pd.DataFrame, strategies: pd.DataFrame, unlisted: pd.DataFrame | None = None,
                    searched: pd.DataFrame | None = None) -> pd.DataFrame:
     """Every EU NUTS 2 region in exactly one state, first that applies: `covered` by an in-force list;
@@ -567,7 +579,7 @@ def nuts2_coverage(regions: pd.DataFrame, strategies: pd.DataFrame, unlisted: pd
     register = unlisted[unlisted["status"] == IN_FORCE]
     in_force = strategies[strategies["in_force"]] if "in_force" in strategies else \
         strategies[strategies["current"] & ~strategies["superseded"]]
-    regional_countries = set(in_force.loc[in_force["level"] == "regional", "country"]) | \
+    regional_countries = set(in_force.loc[(in_force["level"] == "regional") & ~part_of_national(in_force), "country"]) | \
         set(register.loc[register["level"] == "regional", "territory"].str[:2])
     covered = _covered_nuts2(codes, in_force["territory"], in_force["level"], regional_countries)
     registered = _covered_nuts2(codes, register["territory"], register["level"], regional_countries)

@@ -31,6 +31,8 @@ PACKAGE_DIR = Path(__file__).parent
 def _fingerprint(sources: dict[str, Source], extra_files: list[Path]) -> str:
     """Inputs and build code: when none changed, a second build has nothing to do."""
     digest = hashlib.sha256(FORMAT_VERSION.encode())
+    # S3 statuses are computed against the reference year: a new year (or S3MAP_AS_OF) rebuilds.
+    digest.update(f"s3-as-of-year={config.as_of().year}".encode())
     for source in sorted(sources.values(), key=lambda s: s.id):
         digest.update(f"{source.id}={source.sha256}".encode())
     for path in sorted(PACKAGE_DIR.rglob("*")) + sorted(extra_files):
@@ -207,6 +209,7 @@ def build(force: bool = False, mirror: Path | None = None, log=print) -> Path:
         if built["register_superseded"]:
             log("strategies_without_list.csv: now with a current priority list, no longer shown as unlisted: "
                 + ", ".join(built["register_superseded"]))
+        log(f"S3 strategy statuses as of {built['as_of']} (set S3MAP_AS_OF=YYYY-MM-DD to fix the date)")
         provenance = provenance_table(sources)
         (staging / "provenance.json").write_text(json.dumps(provenance, indent=1, ensure_ascii=False), encoding="utf-8")
         (staging / "build.json").write_text(json.dumps({

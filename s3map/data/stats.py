@@ -49,5 +49,5 @@ def dataset_stats(folder: Path | None = None) -> dict:
             "rows_dropped": int(changes.loc[changes["action"] == "dropped", "rows"].sum()),
         },
         "s3": strategy_summary(tables["strategies"], tables["priorities"], tables["priority_codes"],
-                               tables.get("strategies_unlisted")),
+                               tables.get("strategies_unlisted"), regions, tables.get("searched_not_found")),
     }

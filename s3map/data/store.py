@@ -341,9 +341,11 @@ class Dataset:
 
     @cached_property
     def map_codes(self) -> pd.DataFrame:
-        """Codes used to put priorities on the map: a person's codes, else the coder's top proposal."""
+        """Codes used to put priorities on the map: a person's codes (reviewed, else curated), else the
+        coder's top proposal; a reviewed 'none fits' puts the priority under no code."""
         c = self.priority_codes
-        return c[(c["method"] == "curated") | (c["rank"] == 1)][["priority_id", "taxonomy", "code"]]
+        return c[(c["method"].isin(["reviewed", "curated"]) | (c["rank"] == 1)) & (c["code"] != "none")][
+            ["priority_id", "taxonomy", "code"]]
 
     @lru_cache(maxsize=256)
     def priority_matches(self, codes: tuple[str, ...] = (), keyword: str = "") -> pd.DataFrame:

@@ -10,6 +10,7 @@ from dash import dcc, html
 
 from s3map.figures.insets import frame_views
 from s3map.figures.map import EUROPE_VIEW, base_figure
+from s3map.data.s3_queries import KEYWORD_SCOPE
 from s3map.state import CATEGORIES, PALETTES, RIS_GROUPS, ViewState, year_marks
 from s3map.ui import ids
 
@@ -92,9 +93,10 @@ def build_layout(dataset) -> html.Div:
         label("Taxonomy codes", ids.CODES),
         dcc.Dropdown(id=ids.CODES, options=code_options(dataset), multi=True, value=[],
                      placeholder="e.g. NACE C10 food, SDG7 energy…"),
-        label("Keyword in priority names", ids.KEYWORD),
+        label("Keyword in priorities", ids.KEYWORD),
         dcc.Input(id=ids.KEYWORD, type="search", debounce=True, placeholder="e.g. hydrogen", className="form-control",
                   maxLength=60),
+        html.P(KEYWORD_SCOPE, className="hint keyword-scope"),
         html.P("Shaded by the number of matching priorities of each current strategy, drawn on the territory it "
                "covers (national, NUTS 1, 2 or 3); finer territories on top.", className="hint"),
     ], id=ids.PRIORITY_BOX, style={"display": "none"})

@@ -21,7 +21,7 @@ import flask
 BUNDLE = Path(__file__).parent / "vendor" / "plotly-s3map.min.js"
 BUNDLE_VERSION = (BUNDLE.parent / "plotly-s3map.version").read_text().strip()
 DASH_PLOTLY_PATH = "/_dash-component-suites/plotly/package_data/plotly.min.js"
-TRACE_TYPES = ("scatter", "choropleth", "bar")  # what web/plotly-entry.js registers
+TRACE_TYPES = ("scatter", "choropleth", "scattergeo", "bar")  # what web/plotly-entry.js registers
 ONE_DAY = 86_400
 # Dash puts the whole Babel polyfill (core-js 2 + regenerator, 99 kB, ~0.1-0.5 s of script evaluation)
 # before React; its renderer needs only the regenerator runtime, and every current browser has the

@@ -6,6 +6,7 @@ var Plotly = require('plotly.js/lib/core');
 
 Plotly.register([
     require('plotly.js/lib/choropleth'), // the map (s3map/figures/map.py)
+    require('plotly.js/lib/scattergeo'), // frames and labels of the outermost-region insets (s3map/figures/insets.py)
     require('plotly.js/lib/bar'), // profile and peer charts (s3map/figures/charts.py)
 ]);
 

@@ -315,7 +315,8 @@ def selection_update(regions: list[str]) -> dict:
 def type_size_update(present: bool) -> dict:
     """Presenter mode: the map's own text (legend, colour bar, tooltips) grows with the page's."""
     scale = 1.35 if present else 1.0
-    return {"traces": {T_FRAME_LABELS: {"textfont": label_font(round(11 * scale))}}, "layout": {
+    # Inset labels too: every text of the map is 18 px at least on a projector (issue 12).
+    return {"traces": {T_FRAME_LABELS: {"textfont": label_font(18 if present else 11)}}, "layout": {
         "legend.font.size": round(14 * scale), "hoverlabel.font.size": round(15 * scale),
         "coloraxis.colorbar.tickfont.size": round(13 * scale), "coloraxis2.colorbar.tickfont.size": round(13 * scale),
         "coloraxis.colorbar.title.font.size": round(14 * scale),

@@ -9,6 +9,7 @@ import flask
 from flask import abort, send_from_directory
 
 from s3map import config
+from s3map.api import mount_api
 from s3map.data.store import get_dataset
 
 ASSETS = config.PROJECT_ROOT / "assets"
@@ -23,6 +24,7 @@ def create_app(dataset=None) -> dash.Dash:
         "text/html", "text/css", "text/plain", "application/json", "application/javascript",
         "text/javascript", "application/geo+json", "image/svg+xml"]
     register_static_routes(server, dataset)
+    mount_api(server)  # the JSON API under /api/v1 (issue 14)
     app = dash.Dash(
         __name__, server=server, title="S3 Observatory", assets_folder=str(ASSETS),
         external_stylesheets=["/vendor/bootstrap.min.css"],  # served from this server: no CDN

@@ -29,6 +29,7 @@ DESCRIPTION = (
 def create_api_app() -> OpenAPI:
     app = OpenAPI(
         __name__, info=Info(title="S3 Observatory API", version="1.0.0", description=DESCRIPTION),
+        security_schemes={},  # none (read-only, public); None would be written as an invalid null
         validation_error_status=400, validation_error_model=Problem,
         validation_error_callback=problems.validation_problem,
         doc_prefix=PREFIX, doc_url="/openapi.json", static_folder=None)

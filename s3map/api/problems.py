@@ -6,7 +6,7 @@ import json
 
 from flask import Response, request
 from pydantic import ValidationError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 PROBLEM_SCHEMA_REF = "#/components/schemas/Problem"
@@ -54,7 +54,10 @@ def register(app) -> None:
     def http_problem(error: HTTPException):
         if error.response is not None and error.response.mimetype == PROBLEM_MEDIA_TYPE:
             return error.response  # a validation problem raised through abort()
-        return problem_response(error.code or 500, error.name, error.description)
+        response = problem_response(error.code or 500, error.name, error.description)
+        if isinstance(error, MethodNotAllowed) and error.valid_methods:
+            response.headers["Allow"] = ", ".join(error.valid_methods)  # RFC 9110: a 405 names what is allowed
+        return response
 
     @app.errorhandler(Exception)
     def server_problem(error: Exception):

@@ -184,8 +184,8 @@ def find_strategies(country=None, region=None, status=None) -> pd.DataFrame:
         frame = frame[frame["country"] == country]
     if region:
         # the strategies on this region or a territory containing it (its NUTS 1, its country) or within it
-        frame = frame[frame["territory"].map(lambda codes: any(region.startswith(c) or c.startswith(region)
-                                                                for c in codes))]
+        covers = [any(region.startswith(c) or c.startswith(region) for c in codes) for codes in frame["territory"]]
+        frame = frame[pd.Series(covers, index=frame.index, dtype=bool)]  # a bool mask even when empty
     if status:
         frame = frame[frame["status"] == status]
     return frame

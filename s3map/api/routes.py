@@ -11,7 +11,7 @@ from s3map.api import queries
 from s3map.api.problems import ApiProblem, documented
 from s3map.api.schemas import (
     DownloadPath, FlagList, Indicator, IndicatorList, IndicatorPath, IndicatorValuesQuery, PartnerList,
-    PartnersQuery, PeerList, PeersQuery, RegionDetail, RegionPage, RegionPath, RegionQuery, SeriesQuery,
+    PartnersQuery, PeerList, PeersQuery, RegionDetail, RegionStrategyQuery, RegionPage, RegionPath, RegionQuery, SeriesQuery,
     StrategyDetail, StrategyPage, StrategyPath, StrategyQuery, ValuePage,
 )
 from s3map.data.export import EUROSTAT_FLAGS_URL, download_path
@@ -93,10 +93,10 @@ def region_series(path: RegionPath, query: SeriesQuery):
 
 @api.get("/regions/<code>/strategies", tags=[regions_tag, strategies_tag], summary="Strategies covering a region",
          responses={200: StrategyPage, **documented(400, 404)})
-def region_strategies(path: RegionPath, query: StrategyQuery):
+def region_strategies(path: RegionPath, query: RegionStrategyQuery):
     """Strategies on the region, on a territory containing it (NUTS 1, national) or within it (NUTS 3)."""
     known_region(path.code)
-    frame = queries.find_strategies(query.country, path.code, query.status)
+    frame = queries.find_strategies(None, path.code, query.status)
     items, total = queries.page(frame, query.limit, query.offset)
     return paged(StrategyPage, items, total, query.limit, query.offset)
 

@@ -57,13 +57,16 @@ class SeriesQuery(Paging):
                                   json_schema_extra={"example": "gdp_pps_hab_eu"})
 
 
-class StrategyQuery(Paging):
-    country: str | None = Field(None, pattern=COUNTRY_CODE, description="two-letter country code")
-    region: str | None = Field(None, pattern=NUTS_CODE, description="strategies on this region, a territory "
-                               "containing it, or within it", json_schema_extra={"example": "ES21"})
+class RegionStrategyQuery(Paging):
     status: Literal["in_force", "past", "superseded"] | None = Field(
         None, description="in_force: current and not replaced; past: an earlier period; superseded: current but "
                           "replaced by a more specific list")
+
+
+class StrategyQuery(RegionStrategyQuery):
+    country: str | None = Field(None, pattern=COUNTRY_CODE, description="two-letter country code")
+    region: str | None = Field(None, pattern=NUTS_CODE, description="strategies on this region, a territory "
+                               "containing it, or within it", json_schema_extra={"example": "ES21"})
 
 
 class StrategyPath(Strict):

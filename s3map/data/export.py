@@ -428,6 +428,7 @@ def download_path(dataset, name: str) -> Path:
                     _zip_folder(Path(staging), Path(temporary), "s3map-datapackage")
             else:
                 _parquet_zip(dataset, Path(temporary))
+            os.chmod(temporary, 0o644)  # mkstemp makes it private; it is a public download
             os.replace(temporary, target)  # atomic: a reader never sees half a zip
         finally:
             if os.path.exists(temporary):

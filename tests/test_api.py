@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import struct
+
 import flask
 import pytest
 import schemathesis
@@ -151,3 +155,96 @@ def test_docs_page_is_offline_and_lists_the_operations(client):
 
 def test_the_dash_app_is_still_served_beside_the_api(client):
     assert client.get("/").status_code == 200
+
+
+# ---- exports of a view (/api/v1/exports/*) -------------------------------------------------------
+
+def read_export(text: str):
+    import pandas as pd
+    header = [line for line in text.splitlines() if line.startswith("#")]
+    return header, pd.read_csv(io.StringIO(text), comment=None, skiprows=len(header), keep_default_na=False,
+                               na_values=[""])
+
+
+def test_map_csv_is_every_region_on_the_map_with_what_the_map_shows(client, dataset):
+    response = client.get(f"{PREFIX}/exports/map.csv?indicator=gerd_pc_gdp&year=2021&category=less&classes=quantile")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    header, table = read_export(response.get_data(as_text=True))
+    shown = dataset.map_values("gerd_pc_gdp", 2021)
+    keep = set(dataset.filter_regions(category=("less",)))
+    assert sorted(table["region"]) == sorted(shown["code"])  # every NUTS 2 region drawn
+    assert any("cohesion category less developed" in line for line in header)
+    assert any(line.startswith("# Colours: 5 classes") for line in header)
+    inside = table[table["region"].isin(keep)].set_index("region")
+    expected = shown.set_index("code")["value"].reindex(inside.index)
+    assert inside["value"].fillna(-1).tolist() == pytest.approx(expected.astype(float).fillna(-1).tolist())
+    assert table.loc[~table["region"].isin(keep), "value"].isna().all()
+    assert set(table.loc[~table["region"].isin(keep), "class"]) == {"not in the filter"}
+    with_value = inside[inside["value"].notna()]
+    assert with_value["class"].str.match(r"^[1-5]: ").all() and with_value["class"].nunique() == 5
+    assert (table["unit"] == "% of GDP").all() and (table["year"] == 2021).all()
+    assert (table["source"] == "Eurostat, tgs00042").all()
+
+
+def test_priority_map_csv_counts_the_regions_the_map_colours(client, dataset):
+    from s3map.export_view import map_update_for
+    from s3map.state import parse
+    search = "?mode=priorities&q=hydrogen"
+    _, table = read_export(client.get(f"{PREFIX}/exports/map.csv{search}").get_data(as_text=True))
+    summary = map_update_for(parse(search, dataset)[0], dataset)["summary"]
+    assert (table["matching_priorities"].fillna(0) > 0).sum() == summary["matched"]
+    assert len(table) == summary["total"]
+    assert table["priorities"].fillna("").str.contains("ydrogen").any()
+
+
+def test_comparison_csv_has_full_series_and_in_force_priorities(client, dataset):
+    text = client.get(f"{PREFIX}/exports/comparison.csv?compare=PL21,DE21&tab=compare").get_data(as_text=True)
+    header, table = read_export(text)
+    values = table[table["record"] == "value"]
+    for region in ("PL21", "DE21"):
+        expected = dataset.values[dataset.values["region"] == region]
+        assert len(values[values["region"] == region]) == len(expected)
+        strategies = dataset.strategies_for(region)
+        in_force = strategies[strategies["in_force"]]["strategy_id"]
+        count = sum(len(dataset.priorities_of(s)) for s in in_force)
+        assert table[(table["record"] == "priority") & (table["region"] == region)].shape[0] == count
+    assert (table[table["record"] == "priority"]["region"] == "PL21").sum() > 0
+    if not (table[table["record"] == "priority"]["region"] == "DE21").any():
+        assert any(line.startswith("# Oberbayern (DE21): no priority list in force") for line in header)
+    gdp = values[(values["region"] == "PL21") & (values["indicator"] == "gdp_pps_hab_eu")]
+    assert gdp["year"].min() <= 2005 and gdp["year"].max() >= 2020  # the whole series, not the latest year
+
+
+def test_exported_csv_cells_cannot_start_a_formula(client):
+    text = client.get(f"{PREFIX}/exports/map.csv?mode=priorities&q=energy").get_data(as_text=True)
+    rows = list(csv.reader(io.StringIO(text)))
+    cells = [cell for row in rows if row and not row[0].startswith("#") for cell in row]
+    assert cells and not [c for c in cells if c[:1] in ("=", "+", "@") or (c[:1] == "-" and not _number(c))]
+
+
+def _number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def test_comparison_without_regions_is_a_problem(client):
+    response = client.get(f"{PREFIX}/exports/comparison.csv?indicator=gerd_pc_gdp")
+    assert response.status_code == 400 and response.mimetype == "application/problem+json"
+
+
+def test_map_png_and_svg_have_title_legend_and_attribution(client):
+    png = client.get(f"{PREFIX}/exports/map.png?indicator=gerd_pc_gdp&year=2021&classes=quantile")
+    assert png.status_code == 200 and png.mimetype == "image/png"
+    data = png.get_data()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = struct.unpack(">II", data[16:24])
+    assert (width, height) == (1600, 1000)
+    svg = client.get(f"{PREFIX}/exports/map.svg?indicator=gerd_pc_gdp&year=2021&classes=quantile")
+    text = svg.get_data(as_text=True)
+    assert svg.mimetype == "image/svg+xml" and text.lstrip().startswith("<svg")
+    for expected in ("R&amp;D expenditure (GERD), 2021", "© EuroGeographics", "Eurostat, tgs00042", "No data",
+                     "Outside the EU", "% of GDP"):
+        assert expected in text, expected

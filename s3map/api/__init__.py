@@ -3,7 +3,8 @@
 flask-openapi3 (pydantic v2 models -> request validation and the OpenAPI 3.1 document) runs the
 /api/v1 routes in a Flask app of its own; `mount_api` routes every request under /api/v1 of the
 Dash server to it, so the API answers on the same host and port, with its own error handling
-(RFC 9457 problem documents, never an HTML page). Docs: /api/v1/docs (rendered here from the
+(RFC 9457 problem documents, never an HTML page). /api/v1/exports/* turn an app view address
+into CSV, PNG or SVG (s3map.export_view). Docs: /api/v1/docs (rendered here from the
 spec, no script) and /api/v1/swagger (Swagger UI, its assets from the flask-openapi3-swagger wheel).
 """
 
@@ -13,7 +14,7 @@ from flask import redirect
 from flask_compress import Compress
 from flask_openapi3 import Info, OpenAPI
 
-from s3map.api import docs, problems
+from s3map.api import docs, exports, problems
 from s3map.api.routes import PREFIX, api
 from s3map.api.schemas import Problem
 
@@ -39,6 +40,7 @@ def create_api_app() -> OpenAPI:
     app.register_api(api)
     problems.register(app)
     docs.register(app)
+    exports.register(app, PREFIX)
     # the library's UI chooser at /api/v1/ becomes a pointer to the self-rendered reference
     app.view_functions["openapi.openapi"] = lambda: redirect(f"{PREFIX}/docs")
     return app

@@ -34,6 +34,15 @@ TEMPLATE = """<!doctype html>
 <p class="muted">Example: <a href="{{ op.example }}"><code>{{ op.example }}</code></a> · responses:
 {% for code, media in op.responses %}{{ code }} <code>{{ media }}</code>{% if not loop.last %}, {% endif %}{% endfor %}</p>
 {% endfor %}{% endfor %}
+<h2 id="exports">Exports of a view</h2>
+<p>Give the query string of an app view (what follows <code>?</code> in the app's address) to get exactly what
+it shows: <code>{{ prefix }}/exports/map.csv</code> (every EU NUTS 2 region on the map with value, unit, year,
+flag, source and class; a <code>#</code> header block says what was shown and filtered),
+<code>{{ prefix }}/exports/comparison.csv</code> (full time series and in-force priorities of the compared
+regions, <code>compare=</code>), <code>{{ prefix }}/exports/map.png</code> and <code>map.svg</code> (1600 x 1000,
+with title, legend and attribution). Example:
+<a href="{{ prefix }}/exports/map.csv?indicator=gerd_pc_gdp&amp;year=2021&amp;category=less"><code>{{ prefix }}/exports/map.csv?indicator=gerd_pc_gdp&amp;year=2021&amp;category=less</code></a>.
+These take the app's view parameters and are not in the OpenAPI document.</p>
 <h2 id="schemas">Response fields</h2>
 {% for name, schema in schemas %}<h3 id="schema-{{ name }}">{{ name }}</h3>
 {% if schema.description %}<p>{{ schema.description }}</p>{% endif %}

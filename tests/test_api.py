@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import struct
 
 import flask
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
+from schemathesis.config import SchemathesisConfig
 
 from s3map.api import mount_api
 from s3map.api.routes import PREFIX
@@ -35,12 +37,17 @@ def _host_with_api():
     return host
 
 
-schema = schemathesis.openapi.from_wsgi(f"{PREFIX}/openapi.json", _host_with_api())
+# A schema-valid request may still name a region the ranking cannot use (a country of several NUTS 2
+# regions): the API answers 422 with a problem document, as documented; not a rejected valid request.
+CONFIG = SchemathesisConfig.from_dict(
+    {"checks": {"positive_data_acceptance": {"expected-statuses": ["2xx", "404", "422"]}}})
+schema = schemathesis.openapi.from_wsgi(f"{PREFIX}/openapi.json", _host_with_api(), config=CONFIG)
 
 
 @pytest.mark.usefixtures("dataset")
 @schema.parametrize()
-@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=int(os.environ.get("S3MAP_API_EXAMPLES", "25")), deadline=None,
+          suppress_health_check=list(HealthCheck))
 def test_every_operation_conforms_to_its_schema_and_never_fails_on_the_server(case):
     # positive and negative cases: no 5xx, status, content type, headers and body as documented.
     # identity: the in-process WSGI client does not undo the compression a real HTTP client would

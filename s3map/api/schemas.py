@@ -32,7 +32,7 @@ class RegionQuery(Paging):
     level: int | None = Field(None, ge=0, le=3, description="NUTS level (0 = country)")
     country: str | None = Field(None, pattern=COUNTRY_CODE, description="two-letter country code", json_schema_extra={"example": "PL"})
     eu: bool | None = Field(None, description="only regions in (true) or outside (false) the EU")
-    q: str | None = Field(None, min_length=1, max_length=80, description="part of a code or name (any script)",
+    q: str | None = Field(None, max_length=80, description="part of a code or name (any script); empty: any",
                           json_schema_extra={"example": "Mazow"})
 
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import csv
+import html
 import io
 import os
+import re
 import struct
 
 import flask
@@ -158,6 +160,14 @@ def test_docs_page_is_offline_and_lists_the_operations(client):
     assert "swagger/js/swagger-ui-bundle.js" in swagger and "//unpkg" not in swagger and "cdn" not in swagger
     asset = client.get(f"{PREFIX}/swagger/js/swagger-ui-bundle.js")
     assert asset.status_code == 200 and len(asset.get_data()) > 100_000
+
+
+def test_every_example_on_the_docs_page_answers(client):
+    page = client.get(f"{PREFIX}/docs").get_data(as_text=True)
+    examples = [html.unescape(u) for u in re.findall(r'Example: <a href="([^"]+)"', page)]
+    assert len(examples) >= 13
+    for url in examples:
+        assert client.get(url).status_code == 200, url
 
 
 def test_the_dash_app_is_still_served_beside_the_api(client):

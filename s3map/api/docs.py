@@ -67,12 +67,21 @@ def describe(schema: dict) -> str:
         return describe(schema.get("items", {})) + "[]"
     bits = [kind]
     if "minimum" in schema or "maximum" in schema:
-        bits.append(f"{schema.get('minimum', '')}-{schema.get('maximum', '')}")
+        bits.append(f"{_number(schema.get('minimum', ''))}-{_number(schema.get('maximum', ''))}")
     if "pattern" in schema:
         bits.append(f"pattern {schema['pattern']}")
     if "default" in schema and schema["default"] is not None:
         bits.append(f"default {schema['default']}")
     return " ".join(bits)
+
+
+def _number(value):
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+def _text(value: str) -> str:
+    """flask-openapi3 turns a docstring's line breaks into <br/>; the page shows plain text."""
+    return " ".join((value or "").replace("<br/>", " ").split())
 
 
 def example_url(path: str, parameters: list[dict]) -> str:
@@ -81,7 +90,7 @@ def example_url(path: str, parameters: list[dict]) -> str:
         example = p.get("example", p.get("schema", {}).get("example"))
         if p["in"] == "path":
             path = path.replace("{" + p["name"] + "}", str(example or "datapackage.zip"))
-        elif example is not None and p.get("required"):
+        elif example is not None:
             query[p["name"]] = example
     return path + ("?" + urlencode(query) if query else "")
 
@@ -94,7 +103,7 @@ def operations(spec: dict) -> list[dict]:
             out.append({
                 "id": op.get("operationId", path), "method": method.upper(), "path": path,
                 "tag": (op.get("tags") or ["other"])[0], "summary": op.get("summary", ""),
-                "description": op.get("description", ""), "example": example_url(path, parameters),
+                "description": _text(op.get("description", "")), "example": example_url(path, parameters),
                 "parameters": [{"name": p["name"], "in": p["in"], "required": p.get("required", False),
                                 "type": describe(p.get("schema", {})),
                                 "description": p.get("description") or p.get("schema", {}).get("description", "")}

@@ -20,7 +20,7 @@ from s3map.data.strategies import (OPTIONAL_COLUMNS, REQUIRED_COLUMNS, prioritie
                                    validate_flat)
 
 
-class ImportError_(BuildError):
+class TableRejected(BuildError):
     """A table with bad rows; `problems` lists (row, reason)."""
 
     def __init__(self, file: str, problems: list[tuple[int, str]]):
@@ -38,7 +38,7 @@ def check_table(path: Path, known_regions: set[str]) -> pd.DataFrame:
     combined = pd.concat(existing + [frame], ignore_index=True) if existing else frame
     problems = [(row, reason) for file, row, reason in validate_flat(combined, known_regions) if file == path.name]
     if problems:
-        raise ImportError_(path.name, sorted(set(problems)))
+        raise TableRejected(path.name, sorted(set(problems)))
     return frame
 
 

@@ -12,6 +12,7 @@ from s3map import config
 from s3map.analysis.peers import similar_regions
 from s3map.api import mount_api
 from s3map.callbacks import controller  # noqa: F401  (importing it registers the callbacks)
+from s3map.callbacks import exports  # noqa: F401  (the download links follow the address)
 from s3map.data.store import get_dataset
 from s3map.ui.layout import build_layout
 

@@ -22,9 +22,9 @@ import plotly.graph_objects as go
 
 from s3map.data.export import EUROSTAT_FLAGS, EUROSTAT_FLAGS_URL, formula_safe, indicator_citations
 from s3map.figures.map import (
-    ATTRIBUTION, QUANTILES, apply_update, base_figure, format_value, indicator_update, priority_update,
-    quantile_breaks, selection_update, view_update,
+    ATTRIBUTION, QUANTILES, apply_update, base_figure, format_value, quantile_breaks, selection_update, view_update,
 )
+from s3map.render.map import describe_query, map_update
 from s3map.state import ViewState, parse, to_search
 
 CATEGORY_NAMES = {"less": "less developed", "transition": "transition", "more": "more developed"}
@@ -41,10 +41,7 @@ def view_year(state: ViewState, dataset) -> int:
 
 
 def describe_codes(state: ViewState) -> str:
-    parts = [code.replace(":", " ").upper() for code in state.codes]
-    if state.keyword:
-        parts.append(f"'{state.keyword}'")
-    return " or ".join(parts) if parts else "(no codes or keyword chosen)"
+    return describe_query(state) if (state.codes or state.keyword) else "(no codes or keyword chosen)"
 
 
 def filter_lines(state: ViewState) -> list[str]:
@@ -94,16 +91,8 @@ def _csv(header: str, frame: pd.DataFrame) -> str:
 # ---- the map's data ------------------------------------------------------------------------------
 
 def map_update_for(state: ViewState, dataset) -> dict:
-    """The same trace update the app draws for this state."""
-    keep = dataset.filter_regions(state.countries, state.ris, state.category, state.partnership)
-    if state.mode == "indicator":
-        meta = dataset.indicators[state.indicator]
-        return indicator_update(dataset.map_values(state.indicator, view_year(state, dataset)), keep,
-                                label=meta.label, unit=meta.unit, year=view_year(state, dataset),
-                                decimals=meta.decimals, classes=state.classes, palette=state.palette)
-    return priority_update(dataset.priority_matches(state.codes, state.keyword), dataset.nuts2_eu_drawn,
-                           dataset.nuts2_with_current_strategy, keep, dataset.drawable_codes,
-                           description=describe_codes(state), unlisted=dataset.nuts2_with_strategy_but_no_list)
+    """The same trace update the app draws for this state (s3map.render.map, memoised there)."""
+    return map_update(state, view_year(state, dataset), dataset)
 
 
 def indicator_map_table(state: ViewState, dataset) -> tuple[pd.DataFrame, list[str]]:

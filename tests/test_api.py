@@ -8,21 +8,30 @@ import io
 import os
 import re
 import struct
+import urllib.request
 
 import flask
+import pandas as pd
 import pytest
 import schemathesis
+from browser_helpers import wait
 from hypothesis import HealthCheck, settings
 from schemathesis.config import SchemathesisConfig
+from selenium.webdriver.common.by import By
 
+from s3map.analysis.partners import partner_regions
+from s3map.analysis.peers import similar_regions
 from s3map.api import mount_api
 from s3map.api.routes import PREFIX
+from s3map.app_factory import create_app
+from s3map.export_view import map_update_for
+from s3map.state import parse
+from s3map.ui import ids
 
 
 @pytest.fixture(scope="module")
 def server(dataset):
     """The app's own Flask server (Dash + the mounted API), driven in-process."""
-    from s3map.app_factory import create_app
     return create_app(dataset).server
 
 
@@ -122,8 +131,6 @@ def test_region_strategies_include_national_and_regional(client):
 
 
 def test_peers_and_partners_match_the_analysis_functions(client, dataset):
-    from s3map.analysis.partners import partner_regions
-    from s3map.analysis.peers import similar_regions
     peers = client.get(f"{PREFIX}/regions/PL21/peers?count=5&exclude_own_country=true").get_json()
     expected = similar_regions(dataset, "PL21", 5, True)
     assert [p["code"] for p in peers["items"]] == list(expected.index)
@@ -177,7 +184,6 @@ def test_the_dash_app_is_still_served_beside_the_api(client):
 # ---- exports of a view (/api/v1/exports/*) -------------------------------------------------------
 
 def read_export(text: str):
-    import pandas as pd
     header = [line for line in text.splitlines() if line.startswith("#")]
     return header, pd.read_csv(io.StringIO(text), comment=None, skiprows=len(header), keep_default_na=False,
                                na_values=[""])
@@ -204,8 +210,6 @@ def test_map_csv_is_every_region_on_the_map_with_what_the_map_shows(client, data
 
 
 def test_priority_map_csv_counts_the_regions_the_map_colours(client, dataset):
-    from s3map.export_view import map_update_for
-    from s3map.state import parse
     search = "?mode=priorities&q=hydrogen"
     _, table = read_export(client.get(f"{PREFIX}/exports/map.csv{search}").get_data(as_text=True))
     summary = map_update_for(parse(search, dataset)[0], dataset)["summary"]
@@ -265,3 +269,20 @@ def test_map_png_and_svg_have_title_legend_and_attribution(client):
     for expected in ("R&amp;D expenditure (GERD), 2021", "© EuroGeographics", "Eurostat, tgs00042", "No data",
                      "Outside the EU", "% of GDP"):
         assert expected in text, expected
+
+
+def test_the_page_links_to_exports_of_exactly_this_view(live_server, browser):
+    search = "?indicator=gerd_pc_gdp&year=2021&category=less"
+    browser.get(live_server + "/" + search)
+    wait(browser, lambda d: d.find_element(By.ID, ids.EXPORT_MAP_CSV).get_attribute("href").endswith(search))
+    summary = browser.find_element(By.ID, ids.FILTER_SUMMARY).text  # "... 78 of 241 regions shown, 70 with data."
+    shown, with_data = map(int, re.search(r"(\d+) of \d+ regions shown, (\d+) with data", summary).groups())
+    for component_id, suffix in ((ids.EXPORT_MAP_PNG, "/api/v1/exports/map.png"),
+                                 (ids.EXPORT_MAP_SVG, "/api/v1/exports/map.svg")):
+        assert browser.find_element(By.ID, component_id).get_attribute("href").endswith(suffix + search)
+    with urllib.request.urlopen(browser.find_element(By.ID, ids.EXPORT_MAP_CSV).get_attribute("href")) as response:
+        _, table = read_export(response.read().decode("utf-8"))
+    assert (table["class"] != "not in the filter").sum() == shown and table["value"].notna().sum() == with_data
+    for component_id, path in ((ids.DOWNLOAD_DATAPACKAGE, "/api/v1/downloads/datapackage.zip"),
+                               (ids.DOWNLOAD_PARQUET, "/api/v1/downloads/parquet.zip"), (ids.API_DOCS, "/api/v1/docs")):
+        assert browser.find_element(By.ID, component_id).get_attribute("href") == live_server + path

@@ -7,18 +7,17 @@ import io
 import json
 import zipfile
 
+import flask
 import pandas as pd
 import pytest
 from frictionless import validate
 
+from s3map.api import mount_api
 from s3map.data.export import EUROSTAT_FLAGS, download_path, formula_safe, neutralise_formula
 
 
 @pytest.fixture(scope="module")
 def client(dataset):
-    import flask
-
-    from s3map.api import mount_api
     host = flask.Flask("host")
     mount_api(host)
     return host.test_client()

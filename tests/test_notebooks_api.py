@@ -10,6 +10,8 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
+from s3map.analysis.specialisation import location_quotients
+
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 
 
@@ -30,7 +32,6 @@ HYDROGEN = re.compile(r"hydrogen|wasserstoff|wod[oó]r|idrogeno|hidr[oó]geno|hy
 
 
 def test_hydrogen_notebook_finds_the_in_force_hydrogen_priorities_and_their_lqs(dataset):
-    from s3map.analysis.specialisation import location_quotients
     summary, _ = run("hydrogen_priorities.ipynb")
     priorities = dataset.priorities[dataset.priorities["strategy_id"].isin(dataset.in_force["strategy_id"])]
     matched = priorities[(priorities["name"] + " " + priorities["description"]).str.contains(HYDROGEN)]

@@ -39,7 +39,7 @@ def create_api_app() -> OpenAPI:
     Compress(app)
     app.register_api(api)
     problems.register(app)
-    docs.register(app)
+    docs.register(app, PREFIX)
     exports.register(app, PREFIX)
     # the library's UI chooser at /api/v1/ becomes a pointer to the self-rendered reference
     app.view_functions["openapi.openapi"] = lambda: redirect(f"{PREFIX}/docs")

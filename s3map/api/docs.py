@@ -113,14 +113,12 @@ def operations(spec: dict) -> list[dict]:
     return out
 
 
-def register(app) -> None:
-    from s3map.api.routes import PREFIX
-
+def register(app, prefix: str) -> None:
     def api_docs():
         spec = app.api_doc
         schemas = sorted((name, s) for name, s in spec["components"]["schemas"].items() if s.get("properties")
                          and not name.endswith("Query") and not name.endswith("Path"))
-        return render_template_string(TEMPLATE, spec=spec, prefix=PREFIX, tags=spec.get("tags", []),
+        return render_template_string(TEMPLATE, spec=spec, prefix=prefix, tags=spec.get("tags", []),
                                       operations=operations(spec), schemas=schemas, describe=describe)
 
-    app.add_url_rule(f"{PREFIX}/docs", "api_docs", api_docs)  # plain Flask rule: not part of the spec
+    app.add_url_rule(f"{prefix}/docs", "api_docs", api_docs)  # plain Flask rule: not part of the spec

@@ -28,7 +28,7 @@ from werkzeug.serving import make_server
 
 from devtools.browser import start_browser
 from s3map.analysis import partners, peers
-from s3map.api.bench import api_timings, print_api_table
+from devtools.api_bench import api_timings, print_api_table
 from s3map.app_factory import create_app
 from s3map.data.store import get_dataset
 from s3map.figures.map import apply_update, base_figure

@@ -23,21 +23,16 @@ from s3map.analysis.partners import partner_regions
 from s3map.analysis.peers import similar_regions
 from s3map.api import mount_api
 from s3map.api.routes import PREFIX
-from s3map.app_factory import create_app
 from s3map.export_view import map_update_for
 from s3map.state import parse
 from s3map.ui import ids
 
 
 @pytest.fixture(scope="module")
-def server(dataset):
-    """The app's own Flask server (Dash + the mounted API), driven in-process."""
-    return create_app(dataset).server
-
-
-@pytest.fixture(scope="module")
-def client(server):
-    return server.test_client()
+def client(dataset):
+    """The API mounted as app_factory mounts it, in-process. (Not a second Dash app: the first Dash app
+    set up in a process takes Dash's global callbacks, and the browser tests' live server needs them.)"""
+    return _host_with_api().test_client()
 
 
 def _host_with_api():
@@ -177,8 +172,11 @@ def test_every_example_on_the_docs_page_answers(client):
         assert client.get(url).status_code == 200, url
 
 
-def test_the_dash_app_is_still_served_beside_the_api(client):
-    assert client.get("/").status_code == 200
+def test_the_dash_app_and_the_api_share_one_server(live_server):
+    with urllib.request.urlopen(live_server + "/") as page:
+        assert page.status == 200 and "S3 Observatory" in page.read().decode("utf-8")
+    with urllib.request.urlopen(live_server + f"{PREFIX}/regions/PL21") as response:
+        assert response.headers["Content-Type"] == "application/json"
 
 
 # ---- exports of a view (/api/v1/exports/*) -------------------------------------------------------

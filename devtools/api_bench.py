@@ -1,4 +1,4 @@
-"""API timings for `python -m s3map.bench`: p50 and p95 of the main /api/v1 endpoints over HTTP.
+"""API timings for `python -m devtools.bench`: p50 and p95 of the main /api/v1 endpoints over HTTP.
 
 Measured against the benchmark's own running server (loopback), so the time includes the WSGI stack,
 validation, the query and JSON encoding; the first request of each endpoint (cold caches) is reported

@@ -66,7 +66,7 @@ def test_openapi_document_is_3_1_and_describes_every_route(client):
     paths = set(spec["paths"])
     for path in ("/regions", "/regions/{code}", "/regions/{code}/series", "/regions/{code}/strategies",
                  "/regions/{code}/peers", "/regions/{code}/partners", "/indicators", "/indicators/{indicator}",
-                 "/indicators/{indicator}/values", "/flags", "/strategies", "/strategies/{strategy_id}",
+                 "/indicators/{indicator}/values", "/flags", "/strategies", "/priorities", "/strategies/{strategy_id}",
                  "/downloads/{name}"):
         assert PREFIX + path in paths
     problem = spec["paths"][f"{PREFIX}/regions/{{code}}"]["get"]["responses"]["404"]["content"]
@@ -117,6 +117,19 @@ def test_strategy_lists_priorities_with_coding_method(client, dataset):
     assert len(body["priorities"]) == len(dataset.priorities_of(strategy_id))
     methods = {c["method"] for p in body["priorities"] for c in p["codes"]}
     assert methods <= {"curated", "coder"} and methods
+
+
+@pytest.mark.parametrize("query, codes, keyword", [("q=hydrogen", (), "hydrogen"), ("code=nace:C20", ("nace:C20",), ""),
+                                                   ("code=nace:C&q=battery", ("nace:C",), "battery")])
+def test_priority_search_finds_what_the_maps_priority_mode_colours(client, dataset, query, codes, keyword):
+    matches = dataset.priority_matches(codes, keyword).drop_duplicates("strategy_id")
+    body = client.get(f"{PREFIX}/priorities?{query}&limit=1000").get_json()
+    if codes and keyword:  # the API narrows by both; the map colours either
+        assert body["total"] <= matches["matches"].sum()
+    else:
+        assert body["total"] == matches["matches"].sum() > 0
+        assert {i["strategy_id"] for i in body["items"]} == set(matches["strategy_id"])
+    assert all(i["status"] == "in_force" and i["codes"] is not None for i in body["items"])
 
 
 def test_region_strategies_include_national_and_regional(client):

@@ -8,6 +8,7 @@ store's surface is adapted here. Results are plain records (dicts, lists), NaN t
 from __future__ import annotations
 
 import math
+import re
 
 import pandas as pd
 
@@ -207,6 +208,37 @@ def strategy(strategy_id: str) -> dict | None:
                            "description": clean(p["description"]) or None, "source_type": clean(p["source_type"]),
                            "sources": _split_urls(p["source_url"]), "codes": codes})
     return {**row, "priorities": priorities}
+
+
+def find_priorities(keyword=None, code=None, status="in_force", limit=100, offset=0) -> tuple[list[dict], int]:
+    """One page of the priorities whose text or map codes match, each with its strategy and codes (as in
+    strategy()), and how many match in all."""
+    ds = dataset()
+    priorities = ds.priorities
+    if status == "in_force":
+        priorities = priorities[priorities["strategy_id"].isin(ds.in_force["strategy_id"])]
+    if keyword and keyword.strip():
+        pattern = r"(?<!\w)" + re.escape(keyword.strip())
+        text = priorities["name"].fillna("") + " " + priorities["description"].fillna("")
+        priorities = priorities[text.str.contains(pattern, case=False, regex=True).to_numpy(dtype=bool)]
+    if code:
+        taxonomy, _, value = code.partition(":")
+        codes = ds.map_codes[ds.map_codes["taxonomy"] == taxonomy]
+        section = taxonomy == "nace" and len(value) == 1
+        hit = codes["code"].str.startswith(value) if section else codes["code"] == value
+        priorities = priorities[priorities["priority_id"].isin(codes.loc[hit.to_numpy(dtype=bool), "priority_id"])]
+    ordered = priorities.sort_values("strategy_id", kind="stable")  # a strategy's priorities in their own order
+    shown = ordered.iloc[offset:offset + limit]
+    strategies = strategy_frame().set_index("strategy_id")
+    out = []
+    for strategy_id, group in shown.groupby("strategy_id", sort=True):
+        info = strategies.loc[strategy_id]
+        wanted = set(group["priority_id"])
+        for p in (strategy(strategy_id) or {}).get("priorities", []):
+            if p["priority_id"] in wanted:
+                out.append({**p, "strategy_id": strategy_id, "strategy": info["title"],
+                            "territory": list(info["territory"]), "status": info["status"]})
+    return out, len(ordered)
 
 
 # ---- peers and partners ------------------------------------------------------------------------

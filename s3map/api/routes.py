@@ -11,7 +11,7 @@ from s3map.api import queries
 from s3map.api.problems import ApiProblem, documented
 from s3map.api.schemas import (
     DownloadPath, FlagList, Indicator, IndicatorList, IndicatorPath, IndicatorValuesQuery, PartnerList,
-    PartnersQuery, PeerList, PeersQuery, RegionDetail, RegionStrategyQuery, RegionPage, RegionPath, RegionQuery, SeriesQuery,
+    PartnersQuery, PeerList, PeersQuery, PriorityPage, PriorityQuery, RegionDetail, RegionStrategyQuery, RegionPage, RegionPath, RegionQuery, SeriesQuery,
     StrategyDetail, StrategyPage, StrategyPath, StrategyQuery, ValuePage,
 )
 from s3map.data.export import EUROSTAT_FLAGS_URL, download_path
@@ -174,6 +174,16 @@ def get_strategy(path: StrategyPath):
     if found is None:
         raise ApiProblem(404, "Unknown strategy", f"no strategy {path.strategy_id!r}")
     return json_response(StrategyDetail(**found))
+
+
+@api.get("/priorities", tags=[strategies_tag], summary="Find priorities",
+         responses={200: PriorityPage, **documented(400)})
+def find_priorities(query: PriorityQuery):
+    """Priorities by keyword or taxonomy code (as the map's priority mode finds them), each with its strategy,
+    territory, codes and sources: 'which regions prioritise hydrogen' in one request. Given both q and code, a
+    priority matches both (the map colours either)."""
+    items, total = queries.find_priorities(query.q, query.code, query.status, query.limit, query.offset)
+    return paged(PriorityPage, items, total, query.limit, query.offset)
 
 
 # ---- downloads ----------------------------------------------------------------------------------

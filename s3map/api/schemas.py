@@ -15,6 +15,7 @@ NUTS_CODE = r"^[A-Z]{2}[A-Z0-9]{0,3}$"
 COUNTRY_CODE = r"^[A-Z]{2}$"
 INDICATOR_ID = r"^[a-z][a-z0-9_]{0,39}$"
 STRATEGY_ID = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$"
+TAXONOMY_CODE = r"^(nace|nabs|sdg):[A-Za-z0-9.]{1,6}$"
 
 
 class Strict(BaseModel):
@@ -67,6 +68,16 @@ class StrategyQuery(RegionStrategyQuery):
     country: str | None = Field(None, pattern=COUNTRY_CODE, description="two-letter country code")
     region: str | None = Field(None, pattern=NUTS_CODE, description="strategies on this region, a territory "
                                "containing it, or within it", json_schema_extra={"example": "ES21"})
+
+
+class PriorityQuery(Paging):
+    q: str | None = Field(None, max_length=60, description="a word or phrase that starts a word of the priority's "
+                          "name or description (case-insensitive)", json_schema_extra={"example": "hydrogen"})
+    code: str | None = Field(None, pattern=TAXONOMY_CODE, description="taxonomy:code, as coded on the map (a "
+                             "person's code, else the coder's first proposal); a NACE section includes its divisions",
+                             json_schema_extra={"example": "nace:C20"})
+    status: Literal["in_force", "any"] = Field("in_force", description="priorities of strategies in force, or of "
+                                               "any strategy")
 
 
 class StrategyPath(Strict):
@@ -210,6 +221,17 @@ class Strategy(BaseModel):
     completeness: str | None
     document_url: str | None
     sources: list[str]
+
+
+class PriorityItem(Priority):
+    strategy_id: str
+    strategy: str
+    territory: list[str]
+    status: Literal["in_force", "past", "superseded"]
+
+
+class PriorityPage(PageInfo):
+    items: list[PriorityItem]
 
 
 class StrategyDetail(Strategy):

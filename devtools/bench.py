@@ -19,6 +19,7 @@ import socket
 import statistics
 import threading
 import time
+import urllib.request
 from pathlib import Path
 from urllib.parse import quote
 
@@ -96,6 +97,24 @@ def _callback_exchanges(driver) -> list[dict]:
     return [{"body": body, "bytes": sizes.get(rid, 0), "wire_bytes": wire.get(rid, 0)} for rid, body in requests.items()]
 
 
+GEOMETRY_ENCODINGS = ("br", "gzip", "identity")
+
+
+def geometry_wire_bytes(base_url: str, geo_files: dict[str, str]) -> dict:
+    """First-load geometry on the wire: every /geo file the page loads, fetched over HTTP as a client
+    accepting only `br`, only `gzip`, or nothing would get it (body bytes as sent, not decoded)."""
+    out: dict = {"files": len(geo_files)}
+    for encoding in GEOMETRY_ENCODINGS:
+        total, used = 0, set()
+        for name in geo_files.values():
+            request = urllib.request.Request(f"{base_url}/geo/{name}", headers={"Accept-Encoding": encoding})
+            with urllib.request.urlopen(request, timeout=30) as response:
+                total += len(response.read())
+                used.add(response.headers.get("Content-Encoding") or "identity")
+        out[encoding] = {"bytes": total, "content_encoding": sorted(used)}
+    return out
+
+
 def _p50(values):
     return round(statistics.median(values), 2) if values else None
 
@@ -108,7 +127,8 @@ def naive_figure_json(dataset, state_search: str) -> str:
     figure = base_figure(geo_urls(dataset), dataset.context_countries).to_plotly_json()
     apply_update(figure, map_update(state, year, dataset))
     for trace in figure["data"]:
-        trace["geojson"] = geo[trace["geojson"].split("nuts")[1][0]]
+        if "geojson" in trace:  # the choropleths; the outermost regions' frames are plain lines
+            trace["geojson"] = geo[trace["geojson"].split("nuts")[1][0]]
     return plotly.io.to_json(figure, validate=False)
 
 
@@ -149,6 +169,7 @@ def run(repeat: int = 15) -> dict:
         driver.execute_cdp_cmd("Network.setCacheDisabled", {"cacheDisabled": False})
         page = client.get("/")
         results["first_page_html_bytes"] = len(page.data)
+        results["first_load_geometry"] = geometry_wire_bytes(base, dataset.geo_files)
 
         for name, (component, values) in INTERACTIONS.items():
             driver.get(base + START_URL)
@@ -225,6 +246,10 @@ def extra_timings(dataset, repeat: int) -> dict:
 def print_table(results: dict) -> None:
     print(f"first painted map (cold load, p50 of 5): {results['first_paint_ms']} ms; first load "
           f"{results['first_load_bytes']} B on the wire ({results['first_load_bytes_uncompressed']} B uncompressed)")
+    if "first_load_geometry" in results:
+        geometry = results["first_load_geometry"]
+        print(f"first-load geometry ({geometry['files']} files) on the wire: br {geometry['br']['bytes']} B, "
+              f"gzip {geometry['gzip']['bytes']} B, uncompressed {geometry['identity']['bytes']} B")
     header = f"{'interaction':<11} {'bytes':>8} {'naive':>9} {'ratio':>7} {'server ms':>10} {'naive ms':>9} {'browser ms':>11} {'naive br.':>10} geometry resent"
     print(header)
     for name, r in results["interactions"].items():

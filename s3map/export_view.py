@@ -197,7 +197,7 @@ def comparison_csv(dataset, search: str | None) -> str:
         for strategy in found[found["in_force"]].itertuples():
             for p in dataset.priority_records(strategy.strategy_id):
                 codes = [f"{c['taxonomy']}:{c['code']} ({c['method']})" for c in p["codes"]
-                         if c["method"] == "curated" or c.get("rank") == 1]
+                         if (c["method"] in ("reviewed", "curated") or c.get("rank") == 1) and c["code"] != "none"]
                 priorities.append({
                     "record": "priority", "region": region, "name": dataset.region_name(region),
                     "strategy_id": strategy.strategy_id, "strategy": strategy.title,
@@ -216,8 +216,8 @@ def comparison_csv(dataset, search: str | None) -> str:
                else "") for r in regions if r not in with_list]
     lines = [f"Compared regions: {', '.join(f'{dataset.region_name(r)} ({r})' for r in regions) or 'none'}", *gaps,
              "record=value: every year of every indicator; record=priority: the priorities of the strategies in "
-             "force on each region (its own, NUTS 1 or national), with their codes (curated: by a person; "
-             "coder: the automatic coder's top proposal)"]
+             "force on each region (its own, NUTS 1 or national), with their codes as on the map (reviewed or "
+             "curated: by a person; coder: the automatic coder's top proposal)"]
     return _csv(header_block(state, dataset, notices, "comparison", lines), table)
 
 

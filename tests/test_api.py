@@ -116,7 +116,7 @@ def test_strategy_lists_priorities_with_coding_method(client, dataset):
     assert body["status"] == "in_force"
     assert len(body["priorities"]) == len(dataset.priorities_of(strategy_id))
     methods = {c["method"] for p in body["priorities"] for c in p["codes"]}
-    assert methods <= {"curated", "coder"} and methods
+    assert methods <= {"reviewed", "curated", "coder"} and methods
 
 
 @pytest.mark.parametrize("query, codes, keyword", [("q=hydrogen", (), "hydrogen"), ("code=nace:C20", ("nace:C20",), ""),

@@ -55,7 +55,7 @@ def test_less_developed_peers_notebook_uses_the_apps_categories(dataset):
 def test_priority_change_notebook_pairs_each_2014_strategy_with_its_successor(dataset):
     summary, _ = run("priorities_2014_vs_2021.ipynb")
     s = dataset.strategies
-    past = s[~s["current"] & (s["period_start"] == 2014) & (s["priorities"] > 0)]
+    past = s[(s["status"] == "history") & (s["period_start"] == 2014) & (s["priorities"] > 0)]
     in_force = dataset.in_force[dataset.in_force["priorities"] > 0]
     key = lambda t: " ".join(sorted(t.split()))  # noqa: E731
     current = in_force["territory"].map(key).tolist()

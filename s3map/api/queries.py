@@ -145,10 +145,9 @@ def flags() -> list[dict]:
 
 # ---- strategies --------------------------------------------------------------------------------
 
-def _status(current: bool, superseded: bool) -> str:
-    if current and not superseded:
-        return "in_force"
-    return "superseded" if superseded else "past"
+def _status(status: str) -> str:
+    """The build's status by date ('in force', 'not yet in force', ...) as an API token (in_force, ...)."""
+    return str(status).strip().replace(" ", "_")
 
 
 def _split_urls(text) -> list[str]:
@@ -163,7 +162,7 @@ def strategy_frame() -> pd.DataFrame:
         listed = pd.DataFrame({
             "strategy_id": s["strategy_id"], "title": s["title"], "country": s["country"], "level": s["level"],
             "territory": s["territory"].str.split(), "period": s["period"], "period_start": s["period_start"],
-            "period_end": s["period_end"], "status": [_status(c, x) for c, x in zip(s["current"], s["superseded"])],
+            "period_end": s["period_end"], "status": s["status"].map(_status),
             "priorities_sourced": True, "priority_count": s["priorities"], "completeness": s["completeness"],
             "document_url": s["document_url"], "sources": s["source_urls"].map(_split_urls)})
         u = ds.unlisted

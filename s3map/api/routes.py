@@ -169,7 +169,8 @@ def list_strategies(query: StrategyQuery):
 @api.get("/strategies/<strategy_id>", tags=[strategies_tag], summary="One strategy with its priorities",
          responses={200: StrategyDetail, **documented(400, 404)})
 def get_strategy(path: StrategyPath):
-    """The strategy and each priority with its taxonomy codes (method: curated or coder, score) and sources."""
+    """The strategy and each priority with its taxonomy codes (method: reviewed, curated or coder; score) and
+    sources."""
     found = queries.strategy(path.strategy_id)
     if found is None:
         raise ApiProblem(404, "Unknown strategy", f"no strategy {path.strategy_id!r}")

@@ -58,10 +58,14 @@ class SeriesQuery(Paging):
                                   json_schema_extra={"example": "gdp_pps_hab_eu"})
 
 
+StrategyStatus = Literal["in_force", "not_yet_in_force", "draft", "superseded", "expired", "history"]
+STATUS_HELP = ("status by date, computed at build (data/s3/SCHEMA.md): in_force (at most one list per territory), "
+               "not_yet_in_force, draft, superseded (replaced by a later adopted list), expired (horizon ended, "
+               "no successor recorded), history (earlier programming periods or undated)")
+
+
 class RegionStrategyQuery(Paging):
-    status: Literal["in_force", "past", "superseded"] | None = Field(
-        None, description="in_force: current and not replaced; past: an earlier period; superseded: current but "
-                          "replaced by a more specific list")
+    status: StrategyStatus | None = Field(None, description=STATUS_HELP)
 
 
 class StrategyQuery(RegionStrategyQuery):
@@ -192,7 +196,9 @@ class Code(BaseModel):
     taxonomy: str = Field(..., description="nace, nabs or sdg")
     code: str
     label: str | None
-    method: str = Field(..., description="curated: assigned by a person; coder: proposed by the text coder")
+    method: str = Field(..., description="reviewed: checked by a person; curated: the hand-coded evaluation "
+                        "sample; coder: proposed by the text coder (score, rank). Code 'none' (reviewed): no code "
+                        "of the taxonomy fits")
     score: float | None
     rank: float | None
 
@@ -215,7 +221,7 @@ class Strategy(BaseModel):
     period: str | None
     period_start: int | None
     period_end: int | None
-    status: Literal["in_force", "past", "superseded"]
+    status: StrategyStatus = Field(..., description=STATUS_HELP)
     priorities_sourced: bool
     priority_count: int
     completeness: str | None
@@ -227,7 +233,7 @@ class PriorityItem(Priority):
     strategy_id: str
     strategy: str
     territory: list[str]
-    status: Literal["in_force", "past", "superseded"]
+    status: StrategyStatus
 
 
 class PriorityPage(PageInfo):

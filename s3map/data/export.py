@@ -124,6 +124,22 @@ def _field(name, type_, description, **constraints):
     return field
 
 
+def _type_of(series: pd.Series) -> str:
+    if pd.api.types.is_bool_dtype(series):
+        return "boolean"
+    if pd.api.types.is_integer_dtype(series):
+        return "integer"
+    if pd.api.types.is_float_dtype(series):
+        return "number"
+    return "string"
+
+
+def _all_fields(frame: pd.DataFrame, described: dict[str, str], required: tuple[str, ...] = ()) -> list[dict]:
+    """A field for every column of the table (new build columns are exported too), typed from the data."""
+    return [_field(c, _type_of(frame[c]), described.get(c, c.replace("_", " ")),
+                   **({"required": True} if c in required else {})) for c in frame.columns]
+
+
 def package_tables(dataset) -> list[dict]:
     """Every resource: name, title, description, frame, fields, keys, sources, licences."""
     citations = indicator_citations(dataset)
@@ -241,53 +257,52 @@ def package_tables(dataset) -> list[dict]:
              primary_key=["strategy_id"],
              description="One row per strategy (national or regional) with its territory, period, status and the "
                          "pages that state it. current and not superseded = in force.",
-             fields=[_field("strategy_id", "string", "id", required=True),
-                     _field("country", "string", "country code"),
-                     _field("level", "string", "national or regional"),
-                     _field("territory", "string", "NUTS codes covered, space-separated"),
-                     _field("region_name", "string", "name of the territory"),
-                     _field("title", "string", "strategy title"),
-                     _field("period", "string", "programming period as stated"),
-                     _field("document_url", "string", "strategy document"),
-                     _field("source_urls", "string", "pages that state it, ' | '-separated"),
-                     _field("retrieved", "string", "date the pages were read"),
-                     _field("completeness", "string", "full or partial list of priorities"),
-                     _field("secondary_share", "number", "share of priorities from secondary sources"),
-                     _field("priorities", "integer", "number of priorities"),
-                     _field("period_start", "integer", "first year"), _field("period_end", "integer", "last year"),
-                     _field("current", "boolean", "covers the current programming period"),
-                     _field("superseded", "boolean", "replaced by a more specific current list")],
+             fields=_all_fields(strategies, {
+                 "strategy_id": "id", "country": "country code", "level": "national or regional",
+                 "territory": "NUTS codes covered, space-separated", "region_name": "name of the territory",
+                 "title": "strategy title", "period": "programming period as stated",
+                 "document_url": "strategy document", "source_urls": "pages that state it, ' | '-separated",
+                 "retrieved": "date the pages were read", "completeness": "full or partial list of priorities",
+                 "secondary_share": "share of priorities from secondary sources", "priorities": "number of priorities",
+                 "period_start": "first year", "period_end": "last year",
+                 "status": "status by date (data/s3/SCHEMA.md): in force, not yet in force, draft, superseded, "
+                           "expired, history", "status_as_of": "the reference date of the status",
+                 "in_force": "the one list in force for its territory",
+                 "current": "older readers: covers the current period", "superseded": "older readers: replaced"},
+                 required=("strategy_id",)),
              sources=[{"title": S3_ATTRIBUTION, "path": "https://s3platform.jrc.ec.europa.eu/"}],
              licenses=[s3_licence]),
         dict(name="strategies_without_list", title="Current strategies whose priorities are not yet sourced",
              frame=unlisted, primary_key=["strategy_id"],
              description="Register of strategies known to exist (pages cited) without a sourced priority list.",
-             fields=[_field(c, "integer" if c in ("period_start", "period_end") else "string", c.replace("_", " "))
-                     for c in unlisted.columns],
+             fields=_all_fields(unlisted, {}, required=("strategy_id",)),
              sources=[{"title": S3_ATTRIBUTION, "path": "https://s3platform.jrc.ec.europa.eu/"}],
              licenses=[s3_licence]),
         dict(name="priorities", title="S3 priorities", frame=priorities, primary_key=["priority_id"],
              foreign_keys=[{"fields": "strategy_id", "reference": {"resource": "strategies", "fields": "strategy_id"}}],
              description="One row per priority of a strategy, with the page it was read from and whether that page "
                          "is the official one or a secondary source.",
-             fields=[_field("priority_id", "string", "id", required=True),
-                     _field("strategy_id", "string", "strategy", required=True),
-                     _field("name", "string", "priority name"), _field("description", "string", "description"),
-                     _field("note", "string", "compiler's note"), _field("source_url", "string", "source pages"),
-                     _field("source_type", "string", "official or secondary")],
+             fields=_all_fields(priorities, {
+                 "priority_id": "id", "strategy_id": "strategy", "name": "priority name",
+                 "description": "description", "note": "compiler's note", "source_url": "source pages",
+                 "source_type": "official or secondary",
+                 "caveats": "'|'-separated: partial, secondary, draft, period_inferred"},
+                 required=("priority_id", "strategy_id")),
              sources=[{"title": S3_ATTRIBUTION, "path": "https://s3platform.jrc.ec.europa.eu/"}],
              licenses=[s3_licence]),
         dict(name="priority_codes", title="Taxonomy codes of the priorities", frame=codes,
              primary_key=["priority_id", "taxonomy", "code", "method"],
              foreign_keys=[{"fields": "priority_id", "reference": {"resource": "priorities", "fields": "priority_id"}}],
-             description="NACE Rev.2, NABS 2007 and SDG codes of each priority. method: curated (assigned by a "
-                         "person) or coder (proposed by the project's text coder, with score and rank).",
-             fields=[_field("priority_id", "string", "priority", required=True),
-                     _field("taxonomy", "string", "nace, nabs or sdg", required=True),
-                     _field("code", "string", "code in that taxonomy", required=True),
-                     _field("method", "string", "curated or coder", required=True),
-                     _field("score", "number", "coder's score (empty for curated)"),
-                     _field("rank", "number", "rank among the priority's codes of that taxonomy")],
+             description="NACE Rev.2, NABS 2007 and SDG codes of each priority. method: reviewed (checked by a "
+                         "person), curated (the hand-coded evaluation sample) or coder (proposed by the project's "
+                         "text coder, with score and rank); a reviewed code 'none' means no code of the taxonomy "
+                         "fits.",
+             fields=_all_fields(codes, {
+                 "priority_id": "priority", "taxonomy": "nace, nabs or sdg", "code": "code in that taxonomy",
+                 "method": "reviewed, curated or coder", "score": "coder's score (empty for a person's code)",
+                 "rank": "rank among the priority's codes of that taxonomy",
+                 "reason": "the reviewer's reason (reviewed only)"},
+                 required=("priority_id", "taxonomy", "code", "method")),
              sources=[{"title": S3_ATTRIBUTION, "path": "https://s3platform.jrc.ec.europa.eu/"}],
              licenses=[s3_licence]),
         dict(name="taxonomy", title="Taxonomies (NACE Rev.2 sections and divisions, NABS 2007, SDGs)",

@@ -13,6 +13,7 @@ from s3map.figures.map import EUROPE_VIEW, base_figure
 from s3map.data.s3_queries import KEYWORD_SCOPE
 from s3map.state import CATEGORIES, PALETTES, RIS_GROUPS, ViewState, year_marks
 from s3map.ui import ids
+from s3map.ui.exports import export_block
 
 CATEGORY_LABELS = {"less": "Less developed (< 75 %)", "transition": "Transition (75–100 %)",
                    "more": "More developed (≥ 100 %)"}
@@ -149,6 +150,7 @@ def build_layout(dataset) -> html.Div:
                 ), delay_show=200, type="dot", parent_className="map-loading"),
                 zooms,
                 html.Div(id=ids.MAP_CAPTION, className="map-caption"),
+                export_block(),
                 html.Div(id=ids.OUTERMOST, className="outermost"),
             ], className="centre"),
             html.Aside([

@@ -50,6 +50,7 @@ CONFIG = SchemathesisConfig.from_dict(
 schema = schemathesis.openapi.from_wsgi(f"{PREFIX}/openapi.json", _host_with_api(), config=CONFIG)
 
 
+@pytest.mark.slow
 @pytest.mark.usefixtures("dataset")
 @schema.parametrize()
 @settings(max_examples=int(os.environ.get("S3MAP_API_EXAMPLES", "25")), deadline=None,
@@ -267,6 +268,7 @@ def test_comparison_without_regions_is_a_problem(client):
     assert response.status_code == 400 and response.mimetype == "application/problem+json"
 
 
+@pytest.mark.slow
 def test_map_png_and_svg_have_title_legend_and_attribution(client):
     png = client.get(f"{PREFIX}/exports/map.png?indicator=gerd_pc_gdp&year=2021&classes=quantile")
     assert png.status_code == 200 and png.mimetype == "image/png"

@@ -14,6 +14,8 @@ from s3map.analysis.specialisation import location_quotients
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 
+pytestmark = pytest.mark.slow  # each executes a notebook in a kernel
+
 
 def run(name: str) -> tuple[dict, list]:
     notebook = nbformat.read(NOTEBOOKS / name, as_version=4)

@@ -354,7 +354,9 @@ def research_notes(dataset) -> set[str]:
     for name in ("priority_notes.csv", "register_notes.csv"):
         if (folder / name).is_file():
             notes |= set(pd.read_csv(folder / name, dtype=str, keep_default_na=False)["note"])
-    return {n for n in notes if len(n) >= 25}  # shorter notes ('pillar') are ordinary words
+    # Shorter notes ('pillar', 'horizontal specialisation') are ordinary words that a priority's
+    # sourced description may use too; a research note is a sentence or more.
+    return {n for n in notes if len(n) >= 40}
 
 
 def rendered_panels(dataset):

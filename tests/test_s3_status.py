@@ -367,6 +367,7 @@ def rendered_panels(dataset):
         yield code, component_text(region_panel(dataset, code))
 
 
+@pytest.mark.slow  # renders the panel of every EU region
 def test_no_research_note_reaches_any_rendered_panel(dataset):
     notes = research_notes(dataset)
     assert len(notes) > 100

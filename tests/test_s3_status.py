@@ -388,3 +388,12 @@ def test_panel_shows_status_caveats_other_lists_and_labelled_badges(dataset):
     assert "None recorded for this region." not in baden
     germany = component_text(region_panel(dataset, "DE"))
     assert "(DE11)" in germany or "(DE1)" in germany  # members named
+
+
+def test_titles_and_names_carry_no_compilation_notes(dataset):
+    # Where a list was read (a platform page, an excerpt) is provenance, kept in the sources and
+    # compilation-notes; a title or priority name on screen says only what the strategy calls itself.
+    trail_words = re.compile(r"region page|excerpt|cut off|as applied in|priorities table", re.I)
+    titles = [t for t in dataset.strategies["title"] if trail_words.search(t)]
+    names = [n for n in dataset.priorities["name"] if trail_words.search(n)]
+    assert not titles and not names, (titles[:3], names[:3])

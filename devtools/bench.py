@@ -29,6 +29,7 @@ from werkzeug.serving import make_server
 
 from devtools.browser import start_browser
 from s3map.analysis import partners, peers
+from devtools.api_bench import api_timings, print_api_table
 from s3map.app_factory import create_app
 from s3map.data.store import get_dataset
 from s3map.figures.map import apply_update, base_figure
@@ -214,6 +215,7 @@ def run(repeat: int = 15) -> dict:
                 "geometry_resent": resent_geometry, "samples": len(browser_ms),
             }
         results.update(extra_timings(dataset, repeat))
+        results["api"] = api_timings(base, repeat)  # /api/v1 p50 and p95 over HTTP (issue 14)
     finally:
         driver.quit()
         server.shutdown()
@@ -256,6 +258,8 @@ def print_table(results: dict) -> None:
     for key in ("panel_ms_p50", "peers_ms_p50", "partners_ms_p50"):
         if key in results:
             print(f"{key}: {results[key]}")
+    if "api" in results:
+        print_api_table(results["api"])
 
 
 def main(argv=None) -> None:

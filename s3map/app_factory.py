@@ -10,7 +10,9 @@ from flask import abort, send_from_directory
 
 from s3map import config, plotly_bundle
 from s3map.analysis.peers import similar_regions
+from s3map.api import mount_api
 from s3map.callbacks import controller, search  # noqa: F401  (importing them registers the callbacks)
+from s3map.callbacks import exports  # noqa: F401  (the download links follow the address)
 from s3map.data.build import PRECOMPRESSED
 from s3map.data.store import get_dataset
 from s3map.ui.layout import build_layout
@@ -31,6 +33,7 @@ def create_app(dataset=None) -> dash.Dash:
     server.config["COMPRESS_ALGORITHM_STREAMING"] = ["zstd", "br", "gzip", "deflate"]
     register_static_routes(server, dataset)
     plotly_bundle.register(server)  # plotly.js with only the trace types drawn here (first-load speed)
+    mount_api(server)  # the JSON API under /api/v1 (issue 14)
     app = dash.Dash(
         __name__, server=server, title="S3 Observatory", assets_folder=str(ASSETS),
         external_stylesheets=["/vendor/bootstrap.min.css"],  # served from this server: no CDN

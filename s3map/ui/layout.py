@@ -12,6 +12,7 @@ from s3map.data.s3_queries import KEYWORD_SCOPE
 from s3map.state import CATEGORIES, PALETTES, RIS_GROUPS, ViewState, year_marks
 from s3map.data.region_search import dropdown_options, index_for
 from s3map.ui import ids
+from s3map.ui.exports import export_block
 from s3map.ui.panel import empty_panel
 
 CATEGORY_LABELS = {"less": "Less developed (< 75 %)", "transition": "Transition (75–100 %)",
@@ -138,6 +139,7 @@ def build_layout(dataset) -> html.Div:
                 ), delay_show=200, type="dot", parent_className="map-loading"),
                 zooms,
                 html.Div(id=ids.MAP_CAPTION, className="map-caption"),
+                export_block(),
                 html.Div(id=ids.OUTERMOST, className="outermost"),
             ], className="centre"),
             html.Aside([

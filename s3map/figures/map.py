@@ -26,8 +26,7 @@ FILTERED_BORDER = "#7d8793"
 CONTEXT_COLOUR = "#ececec"
 BORDER_COLOUR = "#ffffff"
 PRIORITY_SCALE = "Oranges"
-# Two short lines, so the whole credit stays inside the map on a phone.
-ATTRIBUTION = "© EuroGeographics for the administrative boundaries<br>Source: Eurostat; European Commission"
+ATTRIBUTION = "© EuroGeographics for the administrative boundaries · Source: Eurostat; European Commission"
 QUANTILES = 5
 FLAGS = {"b": "break in series", "p": "provisional", "e": "estimated", "u": "low reliability",
          "d": "definition differs", "c": "confidential"}
@@ -281,7 +280,8 @@ def base_figure(geo_urls: dict[str, str], context_codes: list[str], view=EUROPE_
                 "itemdoubleclick": False, "font": {"size": 14}},
         hoverlabel={"font": {"size": 15}},
         font={"family": "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"},
-        annotations=[{"text": ATTRIBUTION, "xref": "paper", "yref": "paper", "x": 0.005, "y": 0.005,
+        # On two lines, so the whole credit stays inside the map on a phone.
+        annotations=[{"text": ATTRIBUTION.replace(" · ", "<br>"), "xref": "paper", "yref": "paper", "x": 0.005, "y": 0.005,
                       "xanchor": "left", "yanchor": "bottom", "showarrow": False, "align": "left",
                       "bgcolor": "rgba(255,255,255,0.85)", "font": {"size": 12, "color": "#444"}}],
         uirevision="map",  # keeps the user's zoom and pan across value updates

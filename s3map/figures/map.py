@@ -42,7 +42,9 @@ SELECTED_TRACES = {0: T_SELECTED0, 1: T_SELECTED1, 2: T_SELECTED, 3: T_SELECTED3
 PRIORITY_TRACES = {0: T_P0, 1: T_P1, 2: T_P2, 3: T_P3}
 OWN_STRATEGY_TRACES = {1: T_OWN1, 2: T_OWN2, 3: T_OWN3}
 NUTS3_TRACES = (T_OWN3, T_P3)
-EUROPE_VIEW = (FRAME_MERIDIAN, 53.0, 6.0)
+# Centred a little south of the EU's middle so the lowest outermost-region frame (Mayotte) is
+# not cut at the bottom on laptop and projector screens.
+EUROPE_VIEW = (FRAME_MERIDIAN, 51.8, 5.8)
 NAME = "%{properties.na}"
 
 

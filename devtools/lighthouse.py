@@ -1,4 +1,4 @@
-"""`python -m devtools.lighthouse [--runs N] [--url URL] [--json FILE]`: first-load figures from Lighthouse.
+"""`python -m devtools.lighthouse [--runs N] [--url URL] [--json FILE] [--baseline]`: first-load figures.
 
 Starts the app on a loopback port (or measures `--url`), runs Lighthouse (desktop preset, headless
 Debian Chromium) N times and prints, per run and as the median: performance and accessibility
@@ -6,6 +6,10 @@ scores, largest contentful paint, total blocking time, first contentful paint, a
 transferred on first load. Lighthouse is the npm package pinned in `web/package.json`
 (`scripts/build-plotly-bundle.sh` or `npm ci --prefix web` installs it); the measurement stays
 out of the test suite because timings depend on the machine.
+
+`--baseline` also measures, in the same run and alternating with the app, a naive build of the same
+app: Dash's full plotly.min.js (4.8 MB), Dash's Babel polyfill and no preload links, i.e. the first
+load before the plotly.js partial bundle. `python -m devtools.bench lighthouse` runs this pair.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from werkzeug.serving import make_server
 
 from devtools.bench import _free_port
 from devtools.browser import chromium_binary
-from s3map import config
+from s3map import config, plotly_bundle
 from s3map.app_factory import create_app
 
 LIGHTHOUSE = config.PROJECT_ROOT / "web" / "node_modules" / ".bin" / "lighthouse"
@@ -70,31 +74,56 @@ def run_lighthouse(url: str, out_path: Path) -> dict:
     return json.loads(out_path.read_text(encoding="utf-8"))
 
 
-def serve_app() -> tuple[str, object]:
+def naive_app():
+    """The same app without the first-load work: Dash serves its own full plotly.min.js and polyfill."""
+    register, preload = plotly_bundle.register, plotly_bundle.preload_links
+    plotly_bundle.register, plotly_bundle.preload_links = (lambda server: None), (lambda urls: "")
+    try:
+        return create_app()
+    finally:
+        plotly_bundle.register, plotly_bundle.preload_links = register, preload
+
+
+def serve_app(naive: bool = False) -> tuple[str, object]:
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
-    app = create_app()
+    app = naive_app() if naive else create_app()
     port = _free_port()
     server = make_server("127.0.0.1", port, app.server, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return f"http://127.0.0.1:{port}/", server
 
 
-def measure(runs: int = 2, url: str | None = None, keep: str | None = None) -> dict:
-    server = None
+def _median(results: list[dict]) -> dict:
+    return {name: statistics.median(r[name] for r in results if r[name] is not None) for name in FIGURES}
+
+
+def measure(runs: int = 2, url: str | None = None, keep: str | None = None, baseline: bool = False) -> dict:
+    """Lighthouse runs on the app (and, with `baseline`, on the naive app, alternating run by run so
+    both see the same machine load)."""
+    servers = []
     if url is None:
         url, server = serve_app()
-    results = []
+        servers.append(server)
+    naive_url = None
+    if baseline:
+        naive_url, server = serve_app(naive=True)
+        servers.append(server)
+    results, naive_results = [], []
     try:
         with tempfile.TemporaryDirectory(prefix="s3map-lighthouse-") as scratch:
             folder = Path(keep or scratch)
             folder.mkdir(parents=True, exist_ok=True)
             for i in range(runs):
+                if naive_url:
+                    naive_results.append(figures(run_lighthouse(naive_url, folder / f"naive-{i + 1}.json")))
                 results.append(figures(run_lighthouse(url, folder / f"lighthouse-{i + 1}.json")))
     finally:
-        if server is not None:
+        for server in servers:
             server.shutdown()
-    median = {name: statistics.median(r[name] for r in results if r[name] is not None) for name in FIGURES}
-    return {"url": url, "runs": results, "median": median}
+    result = {"url": url, "runs": results, "median": _median(results)}
+    if naive_results:
+        result["naive"] = {"runs": naive_results, "median": _median(naive_results)}
+    return result
 
 
 def _format(row: dict) -> str:
@@ -103,19 +132,23 @@ def _format(row: dict) -> str:
             f"bytes {row['bytes'] / 1e6:.2f} MB")
 
 
-def main() -> None:
+def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=2)
     parser.add_argument("--url", help="measure this page instead of starting the app")
     parser.add_argument("--json", help="write the figures to this file")
     parser.add_argument("--keep", help="keep the full Lighthouse reports in this folder")
-    args = parser.parse_args()
-    result = measure(args.runs, args.url, args.keep)
-    for i, row in enumerate(result["runs"], 1):
-        print(f"run {i}: {_format(row)}")
-        if row["failed_accessibility_audits"]:
-            print(f"        failed accessibility audits: {', '.join(row['failed_accessibility_audits'])}")
-    print(f"median: {_format(result['median'])}")
+    parser.add_argument("--baseline", action="store_true", help="also measure the naive first load (full plotly.js)")
+    args = parser.parse_args(argv)
+    result = measure(args.runs, args.url, args.keep, args.baseline)
+    for label, block in (("naive", result.get("naive")), ("app", result)):
+        if not block:
+            continue
+        for i, row in enumerate(block["runs"], 1):
+            print(f"{label} run {i}: {_format(row)}")
+            if row["failed_accessibility_audits"]:
+                print(f"        failed accessibility audits: {', '.join(row['failed_accessibility_audits'])}")
+        print(f"{label} median: {_format(block['median'])}")
     if args.json:
         Path(args.json).write_text(json.dumps(result, indent=2), encoding="utf-8")
 

@@ -9,7 +9,9 @@ import flask
 from flask import abort, send_from_directory
 
 from s3map import config
+from s3map.data.build import hold_version
 from s3map.data.store import get_dataset
+from s3map.server import harden
 
 ASSETS = config.PROJECT_ROOT / "assets"
 BOOTSTRAP_CSS = Path(__import__("flask_bootstrap").__file__).parent / "static" / "bootstrap5" / "css"
@@ -33,6 +35,8 @@ def create_app(dataset=None) -> dash.Dash:
     from s3map.callbacks import view  # noqa: F401  (registers the callbacks)
     from s3map.ui.layout import build_layout
     app.layout = build_layout(dataset)
+    harden(app, dataset)  # security headers, 413 limit, /healthz
+    hold_version(dataset.folder)  # builds meanwhile keep this version (and its GeoJSON) on disk
     warm_up(dataset)
     return app
 

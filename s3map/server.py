@@ -1,0 +1,110 @@
+"""Serving in production: security headers, a request-size limit, the health check, and the
+command line that starts gunicorn (Flask's own server only with S3MAP_DEBUG=1).
+
+Kept apart from app_factory so that the page, callbacks and headers can be read separately.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+
+import dash
+import flask
+from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.serving import WSGIRequestHandler
+
+from s3map import config
+
+# What the page needs and nothing else: every script, style, image and request from this server.
+# Plotly sets inline styles (legend, hover labels) and Bootstrap draws some icons as data: SVGs.
+CSP_BASE = {
+    "default-src": ["'self'"],
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'", "data:"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+}
+
+
+def content_security_policy(app: dash.Dash, frame_ancestors: list[str]) -> str:
+    """The CSP header: Dash's inline scripts (the renderer, clientside callbacks) allowed by hash."""
+    policy = dict(CSP_BASE)
+    policy["script-src"] = ["'self'", *app.csp_hashes()]
+    policy["frame-ancestors"] = ["'self'", *frame_ancestors]
+    return "; ".join(f"{name} {' '.join(values)}" for name, values in policy.items())
+
+
+def dataset_version(dataset) -> dict:
+    """What a load balancer or an operator needs to know about the dataset this process serves."""
+    build = {}
+    build_file = dataset.folder / "build.json"
+    if build_file.is_file():
+        build = json.loads(build_file.read_text(encoding="utf-8"))
+    return {"version": dataset.folder.name,
+            "fingerprint": (dataset.folder / "fingerprint").read_text().strip()[:16],
+            "built_at": build.get("built_at")}
+
+
+def harden(app: dash.Dash, dataset) -> None:
+    """Headers on every response, the request-size limit (413) and /healthz."""
+    server = app.server
+    server.config["MAX_CONTENT_LENGTH"] = config.MAX_REQUEST_BYTES
+    ancestors = config.frame_ancestors()
+    csp = content_security_policy(app, ancestors)
+    version = dataset_version(dataset)
+
+    @server.before_request
+    def refuse_large_bodies():
+        # Checked before anything reads the body: a 200 MB POST is answered at once, not read.
+        length = flask.request.content_length
+        if length is not None and length > config.MAX_REQUEST_BYTES:
+            raise RequestEntityTooLarge()
+
+    @server.after_request
+    def security_headers(response: flask.Response) -> flask.Response:
+        headers = response.headers
+        headers.setdefault("Content-Security-Policy", csp)
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+        if not ancestors:  # older browsers that ignore frame-ancestors
+            headers.setdefault("X-Frame-Options", "SAMEORIGIN")
+        return response
+
+    @server.errorhandler(RequestEntityTooLarge)
+    def too_large(error):
+        message = f"request body larger than {config.MAX_REQUEST_BYTES} bytes"
+        return flask.jsonify({"error": message}), 413
+
+    @server.route("/healthz")
+    def healthz():
+        response = flask.jsonify({"status": "ok", "dataset": version})
+        response.headers["Cache-Control"] = "no-store"
+        return response
+
+
+class QuietRequestHandler(WSGIRequestHandler):
+    """Flask's development server without its Werkzeug and Python versions in the Server header."""
+
+    def version_string(self) -> str:
+        return "s3map"
+
+
+def main() -> None:
+    """`scripts/run-app.sh`: gunicorn with the settings in gunicorn.conf.py; Flask's server in debug."""
+    if config.DEBUG:
+        from app import app
+        app.run(host=config.HOST, port=config.PORT, debug=True, request_handler=QuietRequestHandler)
+        return
+    conf = config.PROJECT_ROOT / "gunicorn.conf.py"
+    gunicorn = [sys.executable, "-m", "gunicorn", "--config", str(conf), "app:server"]
+    os.chdir(config.PROJECT_ROOT)
+    os.execv(sys.executable, gunicorn)
+
+
+if __name__ == "__main__":
+    main()

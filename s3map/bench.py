@@ -241,6 +241,11 @@ def print_table(results: dict) -> None:
 
 
 def main(argv=None) -> None:
+    import sys
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["load"]:  # the load benchmark: many users, dev server vs gunicorn vs nginx + 2 instances
+        from s3map.loadbench import main as load_main
+        return load_main(argv[1:])
     parser = argparse.ArgumentParser(prog="python -m s3map.bench", description=__doc__)
     parser.add_argument("--json", help="write the results to this file")
     parser.add_argument("--repeat", type=int, default=15)

@@ -16,6 +16,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.serving import WSGIRequestHandler
 
 from s3map import config
+from s3map.security import guard_callbacks
 
 # What the page needs and nothing else: every script, style, image and request from this server.
 # Plotly sets inline styles (legend, hover labels) and Bootstrap draws some icons as data: SVGs.
@@ -64,6 +65,8 @@ def harden(app: dash.Dash, dataset) -> None:
         length = flask.request.content_length
         if length is not None and length > config.MAX_REQUEST_BYTES:
             raise RequestEntityTooLarge()
+
+    guard_callbacks(server)  # after the size check: every callback input's type, before Dash runs a callback
 
     @server.after_request
     def security_headers(response: flask.Response) -> flask.Response:

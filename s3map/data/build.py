@@ -154,16 +154,16 @@ def _switch(link: Path, target: Path) -> None:
 
 LEASE_FILE = ".in-use"
 BUILD_LOCK = ".build-lock"
-_held_versions: list = []  # open lease files: the lock lives as long as this process (and its forks)
+_held_versions: list[int] = []  # open lease files: the lock lives as long as this process (and its forks)
 
 
 def hold_version(folder: Path) -> None:
     """Mark a dataset version as in use by this process, so no build removes it while it runs."""
     folder = Path(folder)
     if folder.parent.name.endswith(".versions") and folder.is_dir():
-        handle = open(folder / LEASE_FILE, "a")
-        fcntl.flock(handle, fcntl.LOCK_SH)
-        _held_versions.append(handle)
+        descriptor = os.open(folder / LEASE_FILE, os.O_RDWR | os.O_CREAT, 0o644)
+        fcntl.flock(descriptor, fcntl.LOCK_SH)
+        _held_versions.append(descriptor)
 
 
 def version_in_use(folder: Path) -> bool:

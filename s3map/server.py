@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 
 import dash
@@ -66,6 +67,7 @@ def harden(app: dash.Dash, dataset) -> None:
         if length is not None and length > config.MAX_REQUEST_BYTES:
             raise RequestEntityTooLarge()
 
+    serve_geometry_of_other_versions(server, dataset)
     guard_callbacks(server)  # after the size check: every callback input's type, before Dash runs a callback
 
     @server.after_request
@@ -88,6 +90,38 @@ def harden(app: dash.Dash, dataset) -> None:
         response = flask.jsonify({"status": "ok", "dataset": version})
         response.headers["Cache-Control"] = "no-store"
         return response
+
+
+GEO_NAME = re.compile(r"nuts[0-3]\.[0-9a-f]{12}\.json")
+ONE_YEAR = 31_536_000
+
+
+def serve_geometry_of_other_versions(server: flask.Flask, dataset) -> None:
+    """Answer /geo/<name> of another dataset version on this disk too (content-hashed names cannot clash).
+
+    During a rollout a page rendered by a replica on the old version may fetch its geometry from a
+    replica on the new one; this keeps that from being a 404 and a map with no shapes.
+    """
+    versions = dataset.folder.parent
+    current = set(dataset.geo_files.values())
+    if not versions.name.endswith(".versions"):
+        return
+
+    @server.before_request
+    def geometry_of_other_versions():
+        path = flask.request.path
+        if not path.startswith("/geo/"):
+            return None
+        name = path.removeprefix("/geo/")
+        if name in current or not GEO_NAME.fullmatch(name):
+            return None  # the app's own route answers (or 404s) as usual
+        for folder in sorted(versions.iterdir(), reverse=True):
+            if (folder / "geo" / name).is_file():
+                response = flask.send_from_directory(folder / "geo", name, mimetype="application/geo+json",
+                                                     max_age=ONE_YEAR)
+                response.headers["Cache-Control"] = f"public, max-age={ONE_YEAR}, immutable"
+                return response
+        return None
 
 
 class QuietRequestHandler(WSGIRequestHandler):

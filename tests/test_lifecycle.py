@@ -46,6 +46,19 @@ def test_a_running_server_keeps_its_geometry_through_three_rebuilds(tmp_path):
             assert response.status_code == 200, name
             assert response.content == (first / "geo" / name).read_bytes()
         assert requests.get(f"{url}/healthz", timeout=5).json()["dataset"]["version"] == first.name
+    # Rollout: a replica on the newest version also answers geometry of another version on its disk.
+    other = versions / "20000101T000000000000" / "geo"
+    other.mkdir(parents=True)
+    (other / "nuts2.0123456789ab.json").write_text('{"type":"FeatureCollection","features":[]}')
+    with production_server(workers=1, **env) as url:
+        assert requests.get(f"{url}/healthz", timeout=5).json()["dataset"]["version"] == data.resolve().name
+        response = requests.get(f"{url}/geo/nuts2.0123456789ab.json", timeout=10)
+        assert response.status_code == 200 and response.json()["features"] == []
+        assert "immutable" in response.headers["Cache-Control"]
+        assert requests.get(f"{url}/geo/nuts2.ffffffffffff.json", timeout=10).status_code == 404
+        escape = requests.get(f"{url}/geo/..%2Ffingerprint", timeout=10)  # Dash's page, never the file
+        assert (data / "fingerprint").read_text().strip() not in escape.text
+    shutil.rmtree(other.parent)
     # Once no process holds it, the next build removes it (newest and previous are kept).
     assert not version_in_use(first)
     assert run_build(env, "--force").returncode == 0

@@ -9,9 +9,12 @@ import flask
 from flask import abort, send_from_directory
 
 from s3map import config
+from s3map.analysis.peers import similar_regions
+from s3map.callbacks import controller  # noqa: F401  (importing it registers the callbacks)
 from s3map.data.build import hold_version
 from s3map.data.store import get_dataset
 from s3map.server import harden
+from s3map.ui.layout import build_layout
 
 ASSETS = config.PROJECT_ROOT / "assets"
 BOOTSTRAP_CSS = Path(__import__("flask_bootstrap").__file__).parent / "static" / "bootstrap5" / "css"
@@ -32,8 +35,6 @@ def create_app(dataset=None) -> dash.Dash:
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"},
                    {"name": "description", "content": "Smart Specialisation Strategies on a map"}],
     )
-    from s3map.callbacks import view  # noqa: F401  (registers the callbacks)
-    from s3map.ui.layout import build_layout
     app.layout = build_layout(dataset)
     harden(app, dataset)  # security headers, 413 limit, /healthz
     hold_version(dataset.folder)  # builds meanwhile keep this version (and its GeoJSON) on disk
@@ -43,15 +44,7 @@ def create_app(dataset=None) -> dash.Dash:
 
 def warm_up(dataset) -> None:
     """Derived tables every first request would otherwise pay for (ranks, filters, peers' z-scores)."""
-    from s3map.analysis.peers import similar_regions
-    dataset._ranks  # noqa: B018  (cached property)
-    dataset._series_by_region  # noqa: B018
-    dataset._rank_lookup  # noqa: B018
-    dataset._priority_groups  # noqa: B018
-    dataset._priority_records  # noqa: B018
-    dataset._code_records  # noqa: B018
-    dataset.region_attributes  # noqa: B018
-    dataset.nuts2_with_current_strategy  # noqa: B018
+    dataset.warm_up()
     similar_regions(dataset, "PL21", 1)
 
 

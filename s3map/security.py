@@ -107,7 +107,7 @@ INPUTS = {
     (ids.MAP, "clickData"): optional(click_data),
     (ids.MAP, "relayoutData"): optional(any_dict),
     (ids.MAP_VIEW, "data"): optional(map_position),
-    (ids.MAP_SHOWN, "data"): optional(any_dict),
+    (ids.VIEW_SHOWN, "data"): optional(any_dict),
     (ids.TABS, "active_tab"): optional(text),
 }
 # Pattern-matching components: (type, property) -> shape; their index is a text or a number.

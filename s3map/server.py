@@ -134,7 +134,7 @@ class QuietRequestHandler(WSGIRequestHandler):
 def main() -> None:
     """`scripts/run-app.sh`: gunicorn with the settings in gunicorn.conf.py; Flask's server in debug."""
     if config.DEBUG:
-        from app import app
+        from app import app  # noqa: PLC0415  (importing app builds it: only when this server runs)
         app.run(host=config.HOST, port=config.PORT, debug=True, request_handler=QuietRequestHandler)
         return
     conf = config.PROJECT_ROOT / "gunicorn.conf.py"

@@ -1,4 +1,9 @@
-"""Shared fixtures: the built dataset, a live app server, a headless Chromium."""
+"""Shared fixtures: the built dataset, a live app server, a headless Chromium; and the test lanes.
+
+Markers (pytest.ini): a test that uses the browser is marked `browser`, one that rebuilds the
+dataset or imports into it `rebuild`, from the fixtures it asks for, so no test can forget its
+mark. The fast lane is `pytest -m "not browser and not rebuild"`.
+"""
 
 from __future__ import annotations
 
@@ -7,16 +12,30 @@ import threading
 from pathlib import Path
 
 import pytest
+from werkzeug.serving import make_server
 
+from devtools.browser import start_browser
 from s3map import config
+from s3map.app_factory import create_app
+from s3map.data.build import build
+from s3map.data.store import get_dataset
 
 REPO = Path(__file__).resolve().parent.parent
+BROWSER_FIXTURES = {"browser", "live_server"}
+REBUILD_FIXTURES = {"built", "scratch_project"}  # scratch_project: the importer reads the upstream files
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if fixtures & BROWSER_FIXTURES:
+            item.add_marker(pytest.mark.browser)
+        if fixtures & REBUILD_FIXTURES:
+            item.add_marker(pytest.mark.rebuild)
 
 
 @pytest.fixture(scope="session")
 def dataset():
-    from s3map.data.build import build
-    from s3map.data.store import get_dataset
     build(log=lambda *_: None)  # quick no-op when the set-up command already built it
     return get_dataset()
 
@@ -30,9 +49,6 @@ def _free_port() -> int:
 @pytest.fixture(scope="session")
 def live_server(dataset):
     """The real app on a loopback port, served from a background thread."""
-    from werkzeug.serving import make_server
-    from s3map.app_factory import create_app
-
     app = create_app(dataset)
     port = _free_port()
     server = make_server("127.0.0.1", port, app.server, threaded=True)
@@ -49,7 +65,6 @@ def downloads(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def browser(downloads):
-    from s3map.browser import start_browser
     driver = start_browser(1600, 1000, download_dir=str(downloads))
     yield driver
     driver.quit()

@@ -8,9 +8,13 @@ from selenium.webdriver.common.by import By
 from browser_helpers import severe_console_entries, wait
 
 from s3map.analysis.peers import similar_regions
-from s3map.callbacks.view import render_for
+from s3map.callbacks.controller import respond
 from s3map.ui import ids
 from s3map.ui.benchmark import compare_csv
+
+
+def render_for(search, shown, dataset):
+    return respond(search, None, None, shown, dataset)
 
 
 def test_compare_csv_is_the_table_with_sources(dataset):
@@ -25,7 +29,7 @@ def test_compare_csv_is_the_table_with_sources(dataset):
 
 
 def test_peers_tab_shows_peers_partners_and_method(dataset):
-    _, panel, *_ = render_for("?region=PL21&tab=peers&peers=5", {}, dataset)
+    panel = render_for("?region=PL21&tab=peers&peers=5", {}, dataset)["panel"]
     text = str(panel)
     peers = similar_regions(dataset, "PL21", 5)
     assert all(code in text for code in peers.index)
@@ -33,7 +37,7 @@ def test_peers_tab_shows_peers_partners_and_method(dataset):
 
 
 def test_specialisation_tab_says_where_data_are_missing(dataset):
-    _, panel, *_ = render_for("?region=PL21&tab=specialisation", {}, dataset)
+    panel = render_for("?region=PL21&tab=specialisation", {}, dataset)["panel"]
     text = str(panel)
     assert "Only manufacturing divisions" in text and "not a manufacturing division" in text
     assert "builds on a strength" in text  # PL21 metals: LQ 1.62
@@ -74,8 +78,8 @@ def test_benchmarking_in_the_browser(live_server, browser, dataset, downloads):
 def test_a_land_or_country_selection_is_analysed_through_its_nuts2_region(dataset):
     assert dataset.nuts2_of("DE8") == "DE80" and dataset.nuts2_of("LU") == "LU00" and dataset.nuts2_of("PL213") == "PL21"
     assert dataset.nuts2_of("DE2") is None  # Bayern has seven NUTS 2 regions
-    _, panel, *_ = render_for("?region=DE8&tab=peers", {}, dataset)
+    panel = render_for("?region=DE8&tab=peers", {}, dataset)["panel"]
     assert "Peers and partners of Mecklenburg-Vorpommern" in str(panel)
-    _, panel, *_ = render_for("?region=DE2&tab=specialisation", {}, dataset)
+    panel = render_for("?region=DE2&tab=specialisation", {}, dataset)["panel"]
     text = str(panel)
     assert "spans 7 NUTS 2 regions" in text and "region=DE21" in text and "tab=specialisation" in text

@@ -1,7 +1,10 @@
 """The real page in headless Chromium: draws every region, reacts to clicks, keys, URLs and history."""
 
+import json
 import time
+from pathlib import Path
 
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -34,8 +37,6 @@ def find_region(driver, code):
 
 def click_region(driver, code, attempts=5):
     """Click a region's path; Plotly may redraw between finding and clicking, so find it again then."""
-    from selenium.common.exceptions import StaleElementReferenceException
-
     for _ in range(attempts):
         try:
             ActionChains(driver).move_to_element(find_region(driver, code)).click().perform()
@@ -168,9 +169,6 @@ def test_main_controls_by_keyboard(live_server, browser):
 
 
 def test_presenter_tour_steps_with_page_down(live_server, browser):
-    import json
-    from pathlib import Path
-
     tour = json.loads((Path(__file__).resolve().parent.parent / "data" / "tours" / "forum.json").read_text())
     browser.get(live_server + "/" + tour["steps"][0]["search"])
     wait(browser, lambda d: count_paths(d, T_VALUES) > 100)

@@ -1,4 +1,5 @@
 import json
+import os
 import shutil
 
 import pandas as pd
@@ -9,21 +10,28 @@ from s3map.data import build as build_module
 from s3map.data.errors import BuildError
 from s3map.data.stats import dataset_stats
 
+pytestmark = pytest.mark.rebuild  # every test here builds the dataset into a folder of its own
+
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    """A complete build into a temporary folder (the real upstream files, from the mirror)."""
+def built(tmp_path_factory, dataset):
+    """A complete, forced build (the real upstream files, from the mirror) into a temporary folder that
+    already holds a build, as when a server runs on it: a copy of the current, fingerprint-checked
+    dataset. One full build serves every test here. Yields (link, env patch, the previous build)."""
     folder = tmp_path_factory.mktemp("dataset") / "build"
+    previous = folder.parent / "build.versions" / "19700101T000000000000"
+    shutil.copytree(dataset.folder, previous)
+    folder.symlink_to(os.path.relpath(previous, folder.parent))
     patch = pytest.MonkeyPatch()
     patch.setenv("S3MAP_DATA", str(folder))
     messages = []
     build_module.build(force=True, log=messages.append)
-    yield folder, patch
+    yield folder, patch, previous
     patch.undo()
 
 
 def test_build_outputs_and_stats(built):
-    folder, _ = built
+    folder, *_ = built
     stats = dataset_stats(folder)
     assert stats["geometry"]["features_per_level"] == {"0": 37, "1": 123, "2": 328, "3": 1351}
     assert set(stats["geometry"]["regions_without_geometry"]) == {"ES70", "FRY1", "FRY2", "FRY3", "FRY4", "FRY5"}
@@ -52,7 +60,7 @@ def test_build_outputs_and_stats(built):
 
 
 def test_second_build_is_a_no_op(built):
-    folder, _ = built
+    folder, *_ = built
     before = folder.resolve()
     messages = []
     build_module.build(log=messages.append)
@@ -62,18 +70,16 @@ def test_second_build_is_a_no_op(built):
 
 def test_rebuild_keeps_the_previous_build_for_a_running_server(built):
     """An app started before a rebuild still serves its geometry files from the previous folder."""
-    folder, _ = built
-    before = folder.resolve()
-    build_module.build(force=True, log=lambda *_: None)
+    folder, _, previous = built
     after = folder.resolve()
-    assert after != before
-    assert (before / "geo" / "index.json").is_file()
+    assert after != previous.resolve()
+    assert (previous / "geo" / "index.json").is_file()
     versions = sorted(p for p in folder.parent.glob("build.versions/*"))
-    assert versions == sorted([before, after])
+    assert versions == sorted([previous.resolve(), after])
 
 
 def test_failed_build_leaves_previous_dataset_intact(built, tmp_path, monkeypatch):
-    folder, _ = built
+    folder, *_ = built
     before_target = folder.resolve()
     before_files = sorted(p.name for p in before_target.iterdir())
     versions_before = sorted(folder.parent.glob("build.versions/*"))

@@ -13,6 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from s3map.app_factory import create_app
 from s3map.security import PATTERN_INPUTS, check_callback_request, shape_for
 
 STATUSES: Counter = Counter()
@@ -36,7 +37,6 @@ SHAPED = {
 
 @pytest.fixture(scope="module")
 def app_client(dataset):
-    from s3map.app_factory import create_app
     app = create_app(dataset)
     return app.server.test_client()
 

@@ -88,6 +88,7 @@ def test_a_row_matching_a_curated_strategy_is_refused_without_replace(tmp_path, 
         config.PROJECT_ROOT / "data" / "s3" / "priorities" / "east.csv").read_bytes()
 
 
+@pytest.mark.rebuild
 def test_replace_swaps_the_curated_strategy_for_the_imported_rows(tmp_path, scratch):
     path = table(tmp_path, [CURATED_PL21], "pl21.csv")
     messages = []
@@ -132,6 +133,7 @@ def test_formula_text_in_an_import_is_stored_as_written(tmp_path, scratch, datas
     assert frame["priority_name"].tolist() == [row["priority_name"]]
 
 
+@pytest.mark.rebuild
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
 def test_an_interrupted_import_leaves_no_table_no_partial_folder_and_one_line(tmp_path, scratch, dataset, signum):
     """Stopped while its rebuild runs: the table goes again, the build's staging folder too."""

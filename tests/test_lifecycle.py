@@ -18,6 +18,7 @@ from s3map.data.sources import SourceError, load_manifest
 from serving_helpers import production_server
 
 REPO = config.PROJECT_ROOT
+pytestmark = pytest.mark.rebuild  # every test here builds a dataset or reads every upstream file
 
 
 def run_build(env: dict, *args: str) -> subprocess.CompletedProcess:

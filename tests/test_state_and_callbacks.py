@@ -1,9 +1,21 @@
 from dash import no_update
 
-from s3map.callbacks.view import render_for, sync_state_for
+from s3map.callbacks.controller import ACTIONS, CONTROL_INPUTS, CONTROL_OUTPUTS, TRIGGERS, Trigger, respond
 from s3map.figures.map import SELECTED_TRACES, T_BASE, T_FILTERED, T_P0, T_P2, T_SELECTED, T_VALUES
-from s3map.state import ViewState, parse, to_search
-from s3map.ui import ids
+from s3map.state import PARAMS, ViewState, parse, to_search
+from s3map.ui.layout import build_layout, region_options
+
+
+def render_for(search, shown, dataset):
+    """The page outputs for a URL as the controller answers a loaded page, by name."""
+    return respond(search, None, None, shown, dataset)
+
+
+def change(search, name, value, dataset, controls=None, index=None, shown=None):
+    """The controller's answer to one change: a parameter's control or an action, by name."""
+    kind = "action" if name in ACTIONS else "param"
+    return respond(search, Trigger(kind, name, value, index), controls if controls is not None else {name: value},
+                   shown or {}, dataset)
 
 
 def test_url_round_trip_of_a_full_view(dataset):
@@ -29,40 +41,65 @@ def test_hostile_or_invalid_parameters_are_ignored_with_a_notice(dataset):
     assert long_state.region is None and "too long" in long_notices[0]
 
 
-def values(**changes):
-    return changes
-
-
 def test_choosing_an_indicator_writes_the_url_and_resets_the_year(dataset):
-    out = sync_state_for("?indicator=gdp_pps_hab_eu&year=2010", ids.INDICATOR, values(**{ids.INDICATOR: "gerd_pc_gdp"}),
-                         dataset)
-    search, mode, indicator, year, year_min, year_max = out[:6]
-    assert search == "?indicator=gerd_pc_gdp"
-    assert indicator is no_update  # the dropdown already shows it: nothing sent back
-    assert year == dataset.default_year("gerd_pc_gdp")  # the slider follows the new indicator
-    assert (year_min, year_max) == (dataset.years("gerd_pc_gdp")[0], dataset.years("gerd_pc_gdp")[-1])
+    out = change("?indicator=gdp_pps_hab_eu&year=2010", "indicator", "gerd_pc_gdp", dataset,
+                 controls={"indicator": "gerd_pc_gdp", "year": 2010})
+    assert out["url"] == "?indicator=gerd_pc_gdp"
+    assert out["controls"]["indicator"]["value"] is no_update  # the dropdown already shows it: nothing sent back
+    year = out["controls"]["year"]
+    assert year["value"] == dataset.default_year("gerd_pc_gdp")  # the slider follows the new indicator
+    assert (year["min"], year["max"]) == (dataset.years("gerd_pc_gdp")[0], dataset.years("gerd_pc_gdp")[-1])
 
 
 def test_filters_combine_and_clear_in_one_click(dataset):
     search = "?indicator=rii"
-    search = sync_state_for(search, ids.COUNTRY, values(**{ids.COUNTRY: ["PL", "CZ"]}), dataset)[0]
-    search = sync_state_for(search, ids.RIS, values(**{ids.RIS: ["Moderate"]}), dataset)[0]
+    search = change(search, "countries", ["PL", "CZ"], dataset)["url"]
+    search = change(search, "ris", ["Moderate"], dataset)["url"]
     assert search == "?indicator=rii&country=PL,CZ&ris=Moderate"
-    cleared = sync_state_for(search, ids.CLEAR_FILTERS, values(), dataset)[0]
-    assert cleared == "?indicator=rii"
+    assert change(search, "clear_filters", 1, dataset)["url"] == "?indicator=rii"
+
+
+def test_an_invalid_control_value_changes_nothing(dataset):
+    out = change("?indicator=rii&country=PL", "countries", ["PL", "XX"], dataset)
+    assert out["url"] is no_update  # XX is not an EU country: the state stays as it was
+    assert change("?mode=priorities&indicator=rii", "mode", None, dataset)["url"] is no_update
+    assert change("?indicator=rii", "partnership", "Not a partnership", dataset)["url"] is no_update
+    out = change("?indicator=rii", "keyword", "<script>", dataset, controls={"keyword": "<script>"})
+    assert out["url"] == "?mode=priorities&indicator=rii"
+    assert out["controls"]["keyword"]["value"] == ""  # the control is set back to what the URL holds
 
 
 def test_clicking_a_region_or_zooming_updates_the_url(dataset):
-    out = sync_state_for("?indicator=rii", ids.MAP, values(**{ids.MAP: {"points": [{"location": "ES30"}]}}), dataset)
-    assert out[0] == "?indicator=rii&region=ES30"
-    out = sync_state_for(out[0], {"type": ids.ZOOM, "index": "Açores"}, values(triggered_value=1), dataset)
-    assert out[0] == "?indicator=rii&region=ES30&view=-25.45,37.45,90"
+    out = change("?indicator=rii", "map_click", {"points": [{"location": "ES30"}]}, dataset)
+    assert out["url"] == "?indicator=rii&region=ES30"
+    out = change(out["url"], "zoom", 1, dataset, index="Açores")
+    assert out["url"] == "?indicator=rii&region=ES30&view=-25.45,37.45,90"
 
 
 def test_loading_a_url_sets_the_controls_and_shows_notices(dataset):
-    out = sync_state_for("?indicator=rii&year=2019&region=nope", None, values(), dataset)
-    assert out[0] is no_update and out[2] == "rii" and out[3] == 2019
-    assert out[-2] is True and "unknown region code" in out[-3]  # notice open, notice text; then the tab
+    out = render_for("?indicator=rii&year=2019&region=nope", {}, dataset)
+    assert out["url"] is no_update
+    assert out["controls"]["indicator"]["value"] == "rii" and out["controls"]["year"]["value"] == 2019
+    assert out["notice_open"] is True and "unknown region code" in out["notice"]
+    assert out["controls"]["tab"]["active_tab"] == "region"
+
+
+def test_every_parameter_round_trips_and_its_control_is_on_the_page(dataset):
+    """The table drives everything: each row's control exists in the layout and is wired in and out."""
+    page = str(build_layout(dataset).to_plotly_json())
+    for param in PARAMS:
+        assert param.name in ViewState.__dataclass_fields__
+        if param.control is None:
+            continue
+        assert param.name in CONTROL_INPUTS
+        if not param.control.pattern:
+            assert f"'{param.control.id}'" in page, param.control.id
+        if param.control.writes and not param.control.pattern:
+            assert param.control.prop in CONTROL_OUTPUTS[param.name]
+    assert len(TRIGGERS) == len(CONTROL_INPUTS) + len(ACTIONS)  # no control shares an id with an action
+    # A non-default value of every parameter survives a URL round trip.
+    state = ViewState(peers=5, exclude_own_country=True, order="similarity", tab="peers", region="PL21")
+    assert parse(to_search(state), dataset) == (state, [])
 
 
 def operations(patch):
@@ -74,38 +111,42 @@ def touched_traces(patch):
 
 
 def test_render_patches_only_what_changed_and_never_geometry(dataset):
-    patch, panel, *_, shown = render_for("?indicator=gdp_pps_hab_eu", {}, dataset)
-    assert T_VALUES in touched_traces(patch)
-    patch, panel, *_, shown = render_for("?indicator=gdp_pps_hab_eu&region=PL21", shown, dataset)
+    out = render_for("?indicator=gdp_pps_hab_eu", {}, dataset)
+    assert T_VALUES in touched_traces(out["map"])
+    out = render_for("?indicator=gdp_pps_hab_eu&region=PL21", out["shown"], dataset)
+    patch, panel = out["map"], out["panel"]
     assert touched_traces(patch) <= set(SELECTED_TRACES.values())  # the region changed, not the values
     outline = next(op for op in operations(patch) if op["location"] == ["data", T_SELECTED, "locations"])
     assert outline["params"]["value"] == ["PL21"]
     assert "Małopolskie" in str(panel)
-    patch, *_, shown = render_for("?indicator=gerd_pc_gdp&year=2021&region=PL21", shown, dataset)
+    out = render_for("?indicator=gerd_pc_gdp&year=2021&region=PL21", out["shown"], dataset)
+    patch = out["map"]
+    assert out["panel"] is no_update  # the region did not change
     assert T_VALUES in touched_traces(patch) and T_SELECTED not in touched_traces(patch)
     assert not [op for op in operations(patch) if "geojson" in op["location"]]
     z = next(op for op in operations(patch) if op["location"] == ["data", T_VALUES, "z"])["params"]["value"]
     base = next(op for op in operations(patch) if op["location"] == ["data", T_BASE, "locations"])["params"]["value"]
     frame = dataset.map_values("gerd_pc_gdp", 2021)
     assert len(z) == frame["value"].notna().sum() and len(base) == frame["value"].isna().sum()
-    same, *_ = render_for("?indicator=gerd_pc_gdp&year=2021&region=PL21", shown, dataset)
-    assert same is no_update
+    same = render_for("?indicator=gerd_pc_gdp&year=2021&region=PL21", out["shown"], dataset)
+    assert same["map"] is no_update and same["caption"] is no_update and same["panel"] is no_update
 
 
 def test_filter_moves_regions_to_the_filtered_trace(dataset):
-    patch, *rest = render_for("?indicator=gdp_pps_hab_eu&country=PL&category=less", {}, dataset)
+    out = render_for("?indicator=gdp_pps_hab_eu&country=PL&category=less", {}, dataset)
+    patch = out["map"]
     ops = {tuple(op["location"]): op["params"]["value"] for op in operations(patch) if op["location"][0] == "data"}
     shown = ops[("data", T_VALUES, "locations")] + ops[("data", T_BASE, "locations")]
     expected = set(dataset.filter_regions(("PL",), (), ("less",), None)) & set(dataset.nuts2_eu_drawn)
     assert set(shown) == expected and all(code.startswith("PL") for code in shown)
     assert "PL91" not in shown  # Warszawski stołeczny is a more developed region
     assert set(ops[("data", T_FILTERED, "locations")]) == set(dataset.nuts2_eu_drawn) - expected
-    summary = rest[3]
+    summary = out["filter_summary"]
     assert "country PL" in summary and f"{len(expected)} of" in summary
 
 
 def test_priority_mode_draws_strategies_on_their_own_territory(dataset):
-    patch, *rest = render_for("?mode=priorities&q=hydrogen", {}, dataset)
+    patch = render_for("?mode=priorities&q=hydrogen", {}, dataset)["map"]
     ops = {tuple(op["location"]): op["params"]["value"] for op in operations(patch) if op["location"][0] == "data"}
     matches = dataset.priority_matches((), "hydrogen")
     assert len(matches) > 0
@@ -116,7 +157,7 @@ def test_priority_mode_draws_strategies_on_their_own_territory(dataset):
 
 
 def test_panel_lists_strategy_priorities_with_sources(dataset):
-    _, panel, *_ = render_for("?region=PL21", {}, dataset)
+    panel = render_for("?region=PL21", {}, dataset)["panel"]
     text = str(panel)
     assert "Smart specialisation strategy" in text and "source" in text
     strategy = dataset.strategies_for("PL21").iloc[0]
@@ -129,11 +170,11 @@ def test_a_strategy_without_a_sourced_list_is_shown_as_a_gap(dataset):
     assert len(dataset.unlisted) > 0
     record = dataset.unlisted.iloc[0]
     code = record["territory"].split()[0]
-    _, panel, *_ = render_for(f"?mode=priorities&region={code}", {}, dataset)
+    panel = render_for(f"?mode=priorities&region={code}", {}, dataset)["panel"]
     text = str(panel)
     assert record["title"] in text and "priorities not yet sourced" in text
     assert record["source_urls"].split("|")[0].strip() in text
-    patch, *_ = render_for("?mode=priorities", {}, dataset)
+    patch = render_for("?mode=priorities", {}, dataset)["map"]
     ops = {tuple(op["location"]): op["params"]["value"] for op in operations(patch) if op["location"][0] == "data"}
     gaps = dict(zip(ops[("data", T_BASE, "locations")], ops[("data", T_BASE, "customdata")]))
     known = dataset.nuts2_with_strategy_but_no_list
@@ -144,7 +185,6 @@ def test_a_strategy_without_a_sourced_list_is_shown_as_a_gap(dataset):
 
 
 def test_region_search_knows_own_script_plain_latin_and_english_country_names(dataset):
-    from s3map.ui.layout import region_options
     options = {o["value"]: o for o in region_options(dataset)}
     assert "ττική" in options["EL30"]["search"]  # Eurostat's label (its first letter is a Latin A in the source)
     assert "Malopolskie" in options["PL21"]["search"] and "Poland" in options["PL21"]["search"]
@@ -155,7 +195,6 @@ def test_region_search_knows_own_script_plain_latin_and_english_country_names(da
 def test_a_nuts3_strategy_region_is_findable_and_shows_its_nuts2_values_named(dataset):
     """Kraje, Swedish counties, Finnish maakunnat: indicators are NUTS 2, so the panel shows the
     NUTS 2 parent's values, each named as such, and the RIS badge says whose group it is."""
-    from s3map.ui.layout import region_options
     nuts3_with_strategy = sorted(c for c in dataset.strategy_territories if len(c) == 5)
     assert nuts3_with_strategy
     code = nuts3_with_strategy[0]
@@ -167,8 +206,19 @@ def test_a_nuts3_strategy_region_is_findable_and_shows_its_nuts2_values_named(da
     assert gdp["region_shown"] == code[:4] and gdp["value"] is not None and gdp["rank"]
     parent = {r["indicator"]: r for r in dataset.region_profile(code[:4])}["gdp_pps_hab_eu"]
     assert (gdp["value"], gdp["year"], gdp["rank"]) == (parent["value"], parent["year"], parent["rank"])
-    patch, panel, *_ = render_for(f"?region={code}", {}, dataset)
+    out = render_for(f"?region={code}", {}, dataset)
+    patch, panel = out["map"], out["panel"]
     assert f"(NUTS 2 {code[:4]})" in str(panel)
     outlines = {op["location"][1]: op["params"]["value"] for op in operations(patch)
                 if op["location"][0] == "data" and op["location"][2] == "locations"}
     assert outlines[SELECTED_TRACES[3]] == [code] and outlines[T_SELECTED] == []  # its own outline, not its parent's
+
+
+def test_each_piece_is_rebuilt_only_when_the_fields_it_reads_change(dataset):
+    first = render_for("?indicator=gerd_pc_gdp&region=PL21", {}, dataset)
+    tab = render_for("?indicator=gerd_pc_gdp&region=PL21&tab=peers", first["shown"], dataset)
+    assert tab["map"] is no_update and tab["caption"] is no_update and tab["year_label"] is no_update
+    assert "Peers and partners" in str(tab["panel"]) and "wide-panel" in tab["app_class"]
+    year = render_for("?indicator=gerd_pc_gdp&year=2019&region=PL21&tab=peers", tab["shown"], dataset)
+    assert year["year_label"] == "2019" and year["panel"] is no_update and year["app_class"] is no_update
+    assert year["indicator_box"] is no_update  # the mode did not change

@@ -4,10 +4,12 @@ import pandas as pd
 import pytest
 
 from s3map import config
+from s3map.data.coder_eval import evaluate
 from s3map.data.errors import BuildError
 from s3map.data.importer import import_table
 from s3map.data.stats import dataset_stats
-from s3map.data.strategies import is_current, load_unlisted, normalise, read_flat, superseded, validate_flat
+from s3map.data.strategies import is_current, load_unlisted, normalise, read_flat, validate_flat
+from s3map.data.taxonomy import Coder, code_lists
 
 GOOD = {
     "country": "PL", "nuts_code": "PL21", "region_name": "Małopolska", "strategy_title": "RIS 2030",
@@ -111,7 +113,6 @@ def test_coder_never_overrides_a_curated_code(dataset):
 
 
 def test_coder_reads_data_mining_as_analytics_not_extraction(dataset, mirror):
-    from s3map.data.taxonomy import Coder, code_lists
     paths = {"nace_rev2": mirror / "s3/NACE_REV2_20180910_105408.csv", "nabs_2007": mirror / "s3/NABS.json"}
     coder = Coder(code_lists(paths))
     proposed = coder.propose("Specialised IT services: data mining and visualisation")
@@ -121,7 +122,6 @@ def test_coder_reads_data_mining_as_analytics_not_extraction(dataset, mirror):
 
 
 def test_coder_agreement_with_hand_coded_sample(dataset, mirror):
-    from s3map.data.coder_eval import evaluate
     paths = {"nace_rev2": mirror / "s3/NACE_REV2_20180910_105408.csv", "nabs_2007": mirror / "s3/NABS.json"}
     results = evaluate(dataset.priorities, paths)
     assert results["nace"]["sample"] >= 50

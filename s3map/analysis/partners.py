@@ -13,6 +13,8 @@ import math
 
 import pandas as pd
 
+from s3map.analysis.peers import similar_regions
+
 
 def jaccard(a: set, b: set, weight: dict[str, float] | None = None) -> float:
     """|a ∩ b| / |a ∪ b|, each element counted with its weight (1 when none is given)."""
@@ -76,8 +78,6 @@ def strategy_nuts2(dataset) -> dict[str, list[str]]:
 
 
 def partner_regions(dataset, code: str, count: int = 10, order: str = "overlap") -> pd.DataFrame:
-    from s3map.analysis.peers import similar_regions
-
     def compute():
         strategy = own_strategy(dataset, code)
         if strategy is None:

@@ -12,6 +12,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from s3map.data.rci_employment import PEER_DIMENSIONS
+
 MIN_SHARED_VARIABLES = 2  # a dimension counts only if two regions share this many of its variables
 
 
@@ -54,8 +56,6 @@ def wide_table(rci: pd.DataFrame) -> pd.DataFrame:
 
 def similar_regions(dataset, code: str, count: int = 10, exclude_own_country: bool = False) -> pd.DataFrame:
     """Top peers of a NUTS 2 region (empty when the RCI has no data for it)."""
-    from s3map.data.structure import PEER_DIMENSIONS
-
     z = dataset.memo(("rci_z",), lambda: standardise(wide_table(dataset.rci)))
     if code not in z.index:
         return pd.DataFrame()

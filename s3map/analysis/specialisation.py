@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from s3map.analysis.partners import own_strategy
+
 
 def location_quotients(employment: pd.DataFrame, total_code: str = "C", eu_regions=None) -> pd.DataFrame:
     """employment: region, nace, employment (rows for the total and its parts). Returns region, nace, lq, share.
@@ -30,8 +32,6 @@ def location_quotients(employment: pd.DataFrame, total_code: str = "C", eu_regio
 
 def specialisation_check(dataset, code: str) -> pd.DataFrame:
     """Per priority of the region's strategy: its NACE codes, and the LQ of those manufacturing divisions."""
-    from s3map.analysis.partners import own_strategy
-
     lq = dataset.memo(("lq",), lambda: location_quotients(dataset.manufacturing))
     mine = lq[lq["region"] == code].set_index("nace")
     strategy = own_strategy(dataset, code)

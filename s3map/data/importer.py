@@ -31,7 +31,7 @@ MAX_IMPORT_ROWS = 5_000
 LIKELY_ENCODINGS = ("cp1252", "latin-1")
 
 
-class ImportError_(BuildError):
+class TableRejected(BuildError):
     """A table with bad rows; `problems` lists (row, reason)."""
 
     def __init__(self, file: str, problems: list[tuple[int, str]]):
@@ -116,12 +116,12 @@ def check_table(path: Path, known_regions: set[str], replace: bool = False,
                     for row, title, territory, period, key in zip(frame["row"], frame["strategy_title"],
                                                                   frame["nuts_code"], frame["period"], keys)
                     if key in matched]
-        raise ImportError_(path.name, sorted(set(problems)))
+        raise TableRejected(path.name, sorted(set(problems)))
     kept = [table[~strategy_key(table).isin(matches.get(p, set()))] for p, table in existing.items()]
     combined = pd.concat(kept + [frame], ignore_index=True)
     problems = [(row, reason) for file, row, reason in validate_flat(combined, known_regions) if file == path.name]
     if problems:
-        raise ImportError_(path.name, sorted(set(problems)))
+        raise TableRejected(path.name, sorted(set(problems)))
     return frame, matches
 
 

@@ -69,6 +69,14 @@ class Dataset:
             self._memo[key] = compute()
         return self._memo[key]
 
+    def warm_up(self) -> None:
+        """Compute the derived tables every first request would otherwise pay for (ranks, panel
+        lookups, filters, strategy coverage). Called once when the app starts."""
+        for name in ("_ranks", "_series_by_region", "_rank_lookup", "_eu_lookup", "_priority_groups",
+                     "_priority_records", "_code_records", "region_attributes", "nuts2_with_current_strategy",
+                     "nuts2_with_strategy_but_no_list", "nuts2_eu_drawn", "drawable_codes", "eu_countries"):
+            getattr(self, name)
+
     def values_at(self, indicator: str, year: int) -> pd.Series:
         """region -> value for one indicator and year, all levels."""
         return self.memo(("values_at", indicator, year), lambda: self._by_indicator[indicator]
@@ -111,7 +119,35 @@ class Dataset:
         r = self.regions
         return r.loc[(r["level"] == 0) & ~r["eu"] & r["has_geometry"], "code"].tolist()
 
+    def searchable_regions(self) -> pd.DataFrame:
+        """EU countries and NUTS 1/2 regions, and the NUTS 3 regions that have a strategy of their own,
+        ordered by country, level and name (columns code, name, name_native, level, country)."""
+        r = self.regions
+        wanted = (r["level"] <= 2) | r["code"].isin(self.strategy_territories)
+        return r[r["eu"] & wanted].sort_values(["country", "level", "name"], kind="stable")
+
+    def outermost_without_geometry(self) -> list[tuple[str, str]]:
+        """(code, name) of the outermost NUTS 2 regions the geometry has no boundary for."""
+        r = self.regions
+        missing = r[r["outermost_without_geometry"] & (r["level"] == 2)]
+        return list(zip(missing["code"], missing["name"]))
+
+    def partnerships_of(self, code: str) -> list[str]:
+        """S3 partnerships a NUTS 2 region takes part in (empty for other levels)."""
+        attributes = self.region_attributes
+        return list(attributes["partnerships"].get(code, [])) if code in attributes.index else []
+
     # ---- indicators ----------------------------------------------------------------------
+    def taxonomy_entries(self, taxonomy: str) -> list[tuple[str, str]]:
+        """(code, label) of one taxonomy (nace, nabs, sdg) in its published order."""
+        rows = self.taxonomy[self.taxonomy["taxonomy"] == taxonomy]
+        return list(zip(rows["code"], rows["label"]))
+
+    def map_coverage(self, indicator: str, year: int) -> tuple[int, int]:
+        """(regions with a value, regions drawn) on the map for an indicator and year."""
+        frame = self.map_values(indicator, year)
+        return int(frame["value"].notna().sum()), len(frame)
+
     def years(self, indicator: str) -> list[int]:
         group = self._by_indicator[indicator]
         return sorted(group.loc[group["level"] == 2, "year"].unique().tolist()) or sorted(group["year"].unique().tolist())
@@ -399,6 +435,17 @@ class Dataset:
         """A strategy's priorities, each with its codes (`codes`: list of dicts), as plain records."""
         return [{**p, "codes": self._code_records.get(p["priority_id"], [])}
                 for p in self._priority_records.get(strategy_id, [])]
+
+    def regional_strategies_in(self, country: str) -> pd.DataFrame:
+        """In-force regional strategies of a country (territory, title)."""
+        f = self.in_force
+        return f[(f["country"] == country) & (f["level"] == "regional")]
+
+    def national_strategy(self, country: str) -> dict | None:
+        """The country's in-force national strategy as a record, or None."""
+        f = self.in_force
+        national = f[f["territory"] == country]
+        return national.iloc[0].to_dict() if len(national) else None
 
     def priorities_of(self, strategy_id: str) -> pd.DataFrame:
         return self._priority_groups.get(strategy_id, self.priorities.iloc[0:0])

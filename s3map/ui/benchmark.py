@@ -11,7 +11,7 @@ from dash import dcc, html
 from s3map.analysis.partners import partner_regions
 from s3map.analysis.peers import similar_regions
 from s3map.analysis.specialisation import specialisation_check
-from s3map.data.structure import PEER_DIMENSIONS
+from s3map.data.rci_employment import PEER_DIMENSIONS
 from s3map.figures.charts import peer_contributions, profile, time_series
 from s3map.figures.map import format_value
 from s3map.state import to_search

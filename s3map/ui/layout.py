@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from dash import dcc, html
+import unicodedata
+
 import dash_bootstrap_components as dbc
+import pycountry
+from dash import dcc, html
 
 from s3map.figures.map import EUROPE_VIEW, base_figure
-from s3map.state import CATEGORIES, PALETTES, RIS_GROUPS, ViewState
+from s3map.state import CATEGORIES, PALETTES, RIS_GROUPS, ViewState, year_marks
 from s3map.ui import ids
 
 CATEGORY_LABELS = {"less": "Less developed (< 75 %)", "transition": "Transition (75–100 %)",
@@ -20,20 +23,11 @@ ZOOMS = {
 TAXONOMY_TITLES = {"nace": "Economic domain (NACE)", "nabs": "Scientific domain (NABS)", "sdg": "Policy objective (SDG)"}
 
 
-def year_marks(years: list[int]) -> dict:
-    """First and last year always; between them every few years, never crowding the last label."""
-    step = max(1, round(len(years) / 5))
-    marks = {int(y): str(y) for y in years[:-1][::step] if years[-1] - y >= max(2, step)}
-    marks[int(years[0])] = str(years[0])
-    marks[int(years[-1])] = str(years[-1])
-    return dict(sorted(marks.items()))
-
 
 def code_options(dataset) -> list[dict]:
     options = []
     for taxonomy in ("nace", "nabs", "sdg"):
-        rows = dataset.taxonomy[dataset.taxonomy["taxonomy"] == taxonomy]
-        for code, label in zip(rows["code"], rows["label"]):
+        for code, label in dataset.taxonomy_entries(taxonomy):
             options.append({"label": f"{taxonomy.upper()} {code} · {label}", "value": f"{taxonomy}:{code}",
                             "search": f"{taxonomy} {code} {label}"})
     return options
@@ -43,9 +37,7 @@ def region_options(dataset) -> list[dict]:
     """Every EU country and NUTS 1/2 region, and the NUTS 3 regions that have a strategy of their own;
     found by its Latin name (with or without diacritics), its name in its own script, its code, or its
     country's English name (NUTS has no English region names)."""
-    r = dataset.regions
-    wanted = (r["level"] <= 2) | r["code"].isin(dataset.strategy_territories)
-    rows = r[r["eu"] & wanted].sort_values(["country", "level", "name"], kind="stable")
+    rows = dataset.searchable_regions()
     english = english_country_names(rows["country"].unique())
     return [{"label": f"{name} ({code})" if level else f"{name} — {english.get(code, '')} ({code})", "value": code,
              "search": f"{name} {ascii_fold(name)} {native} {english.get(code[:2], '')} {code}"}
@@ -54,7 +46,6 @@ def region_options(dataset) -> list[dict]:
 
 def english_country_names(codes) -> dict[str, str]:
     """Eurostat country code -> English short name (ISO 3166 via pycountry; Eurostat writes EL and UK)."""
-    import pycountry
     iso = {"EL": "GR", "UK": "GB"}
     out = {}
     for code in codes:
@@ -66,7 +57,6 @@ def english_country_names(codes) -> dict[str, str]:
 
 def ascii_fold(text: str) -> str:
     """'Małopolskie' -> 'Malopolskie': lets people type names without the diacritics."""
-    import unicodedata
     text = text.replace("ł", "l").replace("Ł", "L").replace("ø", "o").replace("đ", "d").replace("ß", "ss")
     return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
 
@@ -138,7 +128,7 @@ def build_layout(dataset) -> html.Div:
         for name in ZOOMS], className="zooms")
     return html.Div([
         dcc.Location(id=ids.URL, refresh=False),
-        dcc.Store(id=ids.MAP_SHOWN, data={}),
+        dcc.Store(id=ids.VIEW_SHOWN, data={}),
         dcc.Store(id=ids.MAP_VIEW, data=None),
         html.Header([
             html.H1("S3 Observatory"),

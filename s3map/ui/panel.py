@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dash import dcc, html
 import dash_bootstrap_components as dbc
+from dash import dcc, html
 
 from s3map.figures.map import format_value
 from s3map.state import MAX_COMPARE, PEER_COUNTS, to_search
@@ -61,8 +61,7 @@ def region_panel(dataset, code: str, state=None) -> list:
     table = dbc.Table([html.Thead(html.Tr([html.Th("Indicator"), html.Th("Value, year"),
                                            html.Th("EU rank"), html.Th("Trend")])),
                        html.Tbody(rows)], id=ids.INDICATOR_TABLE, size="sm", className="indicator-table")
-    attributes = dataset.region_attributes
-    partnerships = attributes["partnerships"].get(code, []) if code in attributes.index else []
+    partnerships = dataset.partnerships_of(code)
     in_compare = state is not None and code in state.compare
     add = dbc.Button("In comparison ✓" if in_compare else "Add to comparison", size="sm", color="primary",
                      outline=True, disabled=in_compare or (state is not None and len(state.compare) >= MAX_COMPARE),
@@ -142,25 +141,22 @@ def strategy_card(dataset, record) -> html.Div:
 def related_strategies(dataset, code: str, strategies) -> list:
     """A national strategy lists its country's regional ones; a regional one links to its national one."""
     country = code[:2]
-    in_force = dataset.in_force
     if len(code) == 2:
-        regional = in_force[(in_force["country"] == country) & (in_force["level"] == "regional")]
+        regional = dataset.regional_strategies_in(country)
         if regional.empty:
             return [html.P("No current regional strategy recorded in this country.", className="no-data")]
         links = [html.Li(dcc.Link(f"{dataset.region_name(t.split()[0]) or t} — {title}",
                                   href=f"?region={t.split()[0]}")) for t, title in zip(regional["territory"], regional["title"])]
         return [html.H3(f"Regional strategies in {dataset.region_name(country)}"), html.Ul(links)]
-    national = in_force[(in_force["territory"] == country)]
-    if national.empty or (strategies["territory"] == country).all():
+    national = dataset.national_strategy(country)
+    if national is None or (strategies["territory"] == country).all():
         return []
-    return [html.P(["National strategy: ", dcc.Link(national.iloc[0]["title"], href=f"?region={country}")],
+    return [html.P(["National strategy: ", dcc.Link(national["title"], href=f"?region={country}")],
                    className="strategy-meta")]
 
 
 def outermost_list(dataset, state, year: int) -> list:
     """The outermost regions: zoomable where the mirror has a boundary, else listed with their data."""
-    r = dataset.regions
-    missing = r[r["outermost_without_geometry"] & (r["level"] == 2)]
     meta = dataset.indicators[state.indicator]
     by_region = dataset.values_at(state.indicator, year)
     values = by_region if state.mode == "indicator" else None
@@ -170,7 +166,7 @@ def outermost_list(dataset, state, year: int) -> list:
         items.append(html.Li([html.Strong(name), f" ({code}): ",
                               format_value(value, meta.decimals) if values is not None else "",
                               " — use the zoom button above"]))
-    for code, name in zip(missing["code"], missing["name"]):
+    for code, name in dataset.outermost_without_geometry():
         value = by_region.get(code)
         text = (format_value(value, meta.decimals) + f" {meta.unit}" if value is not None else "no data") \
             if state.mode == "indicator" else ""

@@ -1,4 +1,4 @@
-"""locust users for `python -m s3map.bench load`: each replays the recorded visit (S3MAP_VISIT).
+"""locust users for `python -m devtools.bench load`: each replays the recorded visit (S3MAP_VISIT).
 
 A user opens the page (HTML, layout, dependencies, the page's first callbacks), then takes each
 step of the visit, thinking 1-3 s between steps (none with S3MAP_THINK=0: saturation), and starts
@@ -9,6 +9,7 @@ import json
 import os
 import random
 
+import gevent
 from locust import HttpUser, task
 from locust.exception import RescheduleTask
 
@@ -40,5 +41,4 @@ class Visitor(HttpUser):
             self._post(step)
 
     def _sleep(self, seconds: float) -> None:
-        import gevent
         gevent.sleep(seconds)

@@ -1,4 +1,4 @@
-"""`python -m s3map.bench [--json FILE] [--repeat N]`: how fast the map responds, ours vs naive.
+"""`python -m devtools.bench [--json FILE] [--repeat N]`: how fast the map responds, ours vs naive.
 
 For each interaction (indicator, year, filter) the real page in headless Chromium changes a control
 through Dash (`dash_clientside.set_props`, as a user's change would), and the script records:
@@ -13,17 +13,30 @@ geometry inline: naive_bytes, naive_server_ms (build + serialise), naive browser
 from __future__ import annotations
 
 import argparse
+import logging
 import json
 import socket
 import statistics
+import sys
 import threading
 import time
 from pathlib import Path
+from urllib.parse import quote
 
 import plotly.io
+from flask import request
+from werkzeug.serving import make_server
 
-from s3map.browser import start_browser
+from devtools.browser import start_browser
+from devtools.loadbench import main as load_main
+from s3map.analysis import partners, peers
+from s3map.app_factory import create_app
 from s3map.data.store import get_dataset
+from s3map.figures.map import apply_update, base_figure
+from s3map.render.map import map_update
+from s3map.render.view import render_view
+from s3map.state import parse
+from s3map.ui.layout import geo_urls
 
 FIRST_MAP_PROBE = """
 window.__s3first = null;
@@ -90,11 +103,6 @@ def _p50(values):
 
 def naive_figure_json(dataset, state_search: str) -> str:
     """What a naive callback returns: the whole figure, GeoJSON inline in every trace that uses it."""
-    from s3map.callbacks.view import map_update
-    from s3map.figures.map import apply_update, base_figure
-    from s3map.ui.layout import geo_urls
-    from s3map.state import parse
-
     geo = {level: json.loads((dataset.folder / "geo" / name).read_text()) for level, name in dataset.geo_files.items()}
     state, _ = parse(state_search, dataset)
     year = state.year or dataset.default_year(state.indicator)
@@ -106,11 +114,6 @@ def naive_figure_json(dataset, state_search: str) -> str:
 
 
 def run(repeat: int = 15) -> dict:
-    import logging
-
-    from werkzeug.serving import make_server
-    from s3map.app_factory import create_app
-
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
 
     dataset = get_dataset()
@@ -118,7 +121,6 @@ def run(repeat: int = 15) -> dict:
 
     @app.server.route("/__bench/naive")
     def naive_endpoint():  # only in this benchmark's own server: the naive implementation's response
-        from flask import request
         return app.server.response_class(naive_figure_json(dataset, request.args.get("search", "")),
                                          mimetype="application/json")
 
@@ -175,12 +177,11 @@ def run(repeat: int = 15) -> dict:
                                   for x in exchanges[-1])
             naive_ms, naive_bytes, naive_browser = [], [], []
             search = "?" + driver.current_url.split("?", 1)[1] if "?" in driver.current_url else ""
-            for i in range(min(repeat, 7)):
+            for _ in range(min(repeat, 7)):
                 started = time.perf_counter()
                 text = naive_figure_json(dataset, search)
                 naive_ms.append((time.perf_counter() - started) * 1000)
                 naive_bytes.append(len(text.encode()))
-                from urllib.parse import quote
                 naive_browser.append(driver.execute_async_script(NAIVE_REPAINT, f"/__bench/naive?search={quote(search)}"))
             results["interactions"][name] = {
                 "bytes": int(statistics.median(sent)), "wire_bytes": int(statistics.median(
@@ -202,21 +203,15 @@ def run(repeat: int = 15) -> dict:
 
 def extra_timings(dataset, repeat: int) -> dict:
     """Server time of the region panel and rankings (issue 5), measured on the query functions."""
-    from s3map.callbacks.view import render_for
-
     codes = ["PL21", "ES30", "DE21", "FR10", "ITC4", "SE11", "AT13", "EL30", "CZ01", "NL33"]
     shown = {}
     timings = []
     for i in range(repeat):
         code = codes[i % len(codes)]
         started = time.perf_counter()
-        *_, shown = render_for(f"?indicator=gerd_pc_gdp&region={code}", shown, dataset)
+        shown = render_view(parse(f"?indicator=gerd_pc_gdp&region={code}", dataset)[0], shown, dataset)["shown"]
         timings.append((time.perf_counter() - started) * 1000)
     out = {"panel_ms_p50": _p50(timings)}
-    try:
-        from s3map.analysis import partners, peers
-    except ImportError:
-        return out
     for key, function in (("peers_ms_p50", peers.similar_regions), ("partners_ms_p50", partners.partner_regions)):
         samples = []
         for i in range(repeat):
@@ -241,12 +236,10 @@ def print_table(results: dict) -> None:
 
 
 def main(argv=None) -> None:
-    import sys
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["load"]:  # the load benchmark: many users, dev server vs gunicorn vs nginx + 2 instances
-        from s3map.loadbench import main as load_main
         return load_main(argv[1:])
-    parser = argparse.ArgumentParser(prog="python -m s3map.bench", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m devtools.bench", description=__doc__)
     parser.add_argument("--json", help="write the results to this file")
     parser.add_argument("--repeat", type=int, default=15)
     args = parser.parse_args(argv)

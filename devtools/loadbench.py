@@ -1,4 +1,4 @@
-"""`python -m s3map.bench load`: many users at once, the development server against production.
+"""`python -m devtools.bench load`: many users at once, the development server against production.
 
 1. Record a realistic visit in headless Chromium (open the map, change indicator and year, find a
    region, add it to the comparison, find and add another, open the Compare and Peers tabs,
@@ -22,6 +22,7 @@ import json
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -30,7 +31,10 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import requests
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
 
+from devtools.browser import start_browser
 from s3map import config
 from s3map.ui import ids
 
@@ -60,7 +64,6 @@ SET_PROPS = "window.dash_clientside.set_props(arguments[0], arguments[1]);"
 
 
 def _free_port() -> int:
-    import socket
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
@@ -119,10 +122,6 @@ def visit_steps(driver) -> list[tuple[str, callable]]:
 
 def record_visit(base_url: str) -> list[dict]:
     """Steps [{name, requests: [{path, body}]}] as the real page sent them; the first is the page load."""
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    from s3map.browser import start_browser
     driver = start_browser(1600, 1000)
     try:
         driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": RECORD_CALLBACKS})
@@ -309,7 +308,7 @@ def alternation_check(hosts: list[str], steps: list[dict]) -> dict:
 def run(seconds: int = 20, levels=LEVELS, workers: int | None = None, visit_path: Path | None = None,
         save_visit: Path | None = None) -> dict:
     out = Path(tempfile.mkdtemp(prefix="s3map-load-"))
-    results: dict = {"seconds_per_level": seconds, "cpus": os.cpu_count(), "targets": {}, "levels": [l[0] for l in levels]}
+    results: dict = {"seconds_per_level": seconds, "cpus": os.cpu_count(), "targets": {}, "levels": [level[0] for level in levels]}
     with ExitStack() as stack:
         dev_port, one_port, a_port, b_port, proxy_port = (_free_port() for _ in range(5))
         dev = f"http://127.0.0.1:{dev_port}"
@@ -369,7 +368,7 @@ def print_table(results: dict) -> None:
 
 
 def main(argv=None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m s3map.bench load", description=__doc__,
+    parser = argparse.ArgumentParser(prog="python -m devtools.bench load", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=int, default=20, help="duration of each load level (default 20)")
     parser.add_argument("--workers", type=int, help="gunicorn workers (default: S3MAP_WORKERS or from the CPUs)")

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import shutil
+import sys
 import tempfile
+import time
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
 
 CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                   "--disable-quic", "--no-first-run", "--disable-component-update", "--disable-sync",
@@ -38,10 +42,6 @@ def start_browser(width: int = 1600, height: int = 1000, download_dir: str | Non
 
 def screenshot(url: str, path: str, width: int = 1600, height: int = 1000, wait_css: str = ".choroplethlocation",
                settle: float = 1.0) -> None:
-    import time
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import WebDriverWait
-
     driver = start_browser(width, height)
     try:
         driver.get(url)
@@ -53,5 +53,4 @@ def screenshot(url: str, path: str, width: int = 1600, height: int = 1000, wait_
 
 
 if __name__ == "__main__":
-    import sys
     screenshot(sys.argv[1], sys.argv[2], *(int(v) for v in sys.argv[3:5]))

@@ -1,0 +1,1 @@
+"""Development tools kept out of the runtime package: benchmark, headless browser helpers."""

@@ -1,0 +1,41 @@
+"""The words around the map for a view state: year label, caption, filter summary."""
+
+from __future__ import annotations
+
+from s3map.render.map import describe_query, map_update
+from s3map.ui.layout import CATEGORY_LABELS
+
+
+def year_label(state, year: int, dataset) -> str:
+    return str(year)
+
+
+def filter_summary(state, year: int, dataset) -> str:
+    """What is filtered and how many regions it leaves (counts from the map update itself)."""
+    active = []
+    if state.countries:
+        active.append("country " + ", ".join(state.countries))
+    if state.ris:
+        active.append("RIS " + ", ".join(state.ris))
+    if state.category:
+        active.append(", ".join(CATEGORY_LABELS[c].split(" (")[0].lower() for c in state.category))
+    if state.partnership:
+        active.append(f"partnership {state.partnership}")
+    summary = map_update(state, year, dataset)["summary"]
+    if state.mode == "priorities":
+        counted = f"{summary['matched']} of {summary['shown']} regions have a matching priority"
+    else:
+        counted = f"{summary['shown']} of {summary['total']} regions shown, {summary['with_data']} with data"
+    return ("Filtered by " + "; ".join(active) + f" — {counted}.") if active else f"No filter — {counted}."
+
+
+def caption(state, year: int, dataset) -> list:
+    if state.mode == "priorities":
+        return ["Current smart specialisation strategies (2021-2027 or later horizon) whose priorities match "
+                f"{describe_query(state)}. Codes: a person's where assigned, else the automatic coder's "
+                "top proposal. Regions without a current priority list are grey, not ‘no priority’; their tooltip "
+                "says whether a strategy is known."]
+    meta = dataset.indicators[state.indicator]
+    with_data, total = dataset.map_coverage(state.indicator, year)
+    return [f"{meta.label} ({meta.unit}), {year}. {with_data} of {total} EU NUTS 2 regions with a boundary "
+            f"have data; the others are shown as ‘no data’. ", meta.description, " Source: ", meta.source, "."]

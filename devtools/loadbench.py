@@ -36,6 +36,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from devtools.browser import start_browser
 from s3map import config
+from s3map.data.store import get_dataset
 from s3map.ui import ids
 
 LOCUSTFILE = Path(__file__).with_name("locustfile.py")
@@ -102,6 +103,14 @@ def _click_pattern(driver, kind: str, index: str, timeout: float = 20) -> None:
     raise RuntimeError(f"no button {wanted} on the page")
 
 
+RECORDED_REGIONS = ("PL21", "ES51")  # the two regions the recorded visit finds and compares
+
+
+def visit_regions() -> list[str]:
+    """Regions a simulated visitor may pick instead: every EU NUTS 2 region drawn on the map."""
+    return sorted(get_dataset().nuts2_eu_drawn)
+
+
 def visit_steps(driver) -> list[tuple[str, callable]]:
     """The visit: what a policymaker does in a first few minutes (names are the report's step names)."""
     def props(component, values):
@@ -109,10 +118,10 @@ def visit_steps(driver) -> list[tuple[str, callable]]:
     return [
         ("indicator", props(ids.INDICATOR, {"value": "gerd_pc_gdp"})),
         ("year", props(ids.YEAR, {"value": 2019})),
-        ("find a region", props(ids.REGION_SEARCH, {"value": "PL21"})),
-        ("add to comparison", lambda: _click_pattern(driver, ids.COMPARE_ADD, "PL21")),
-        ("find a region", props(ids.REGION_SEARCH, {"value": "ES51"})),
-        ("add to comparison", lambda: _click_pattern(driver, ids.COMPARE_ADD, "ES51")),
+        ("find a region", props(ids.REGION_SEARCH, {"value": RECORDED_REGIONS[0]})),
+        ("add to comparison", lambda: _click_pattern(driver, ids.COMPARE_ADD, RECORDED_REGIONS[0])),
+        ("find a region", props(ids.REGION_SEARCH, {"value": RECORDED_REGIONS[1]})),
+        ("add to comparison", lambda: _click_pattern(driver, ids.COMPARE_ADD, RECORDED_REGIONS[1])),
         ("tab change", props(ids.TABS, {"active_tab": "compare"})),
         ("tab change", props(ids.TABS, {"active_tab": "peers"})),
         ("priorities", props(ids.KEYWORD, {"value": "hydrogen"})),
@@ -258,7 +267,8 @@ def nginx_proxy(port: int, upstream_ports: list[int]):
 def run_locust(host: str, visit_file: Path, users: int, think: bool, seconds: int, out: Path) -> dict:
     """One bounded locust run; per-step and total request counts, failures, p50/p95 and throughput."""
     prefix = out / f"locust-{users}-{'think' if think else 'sat'}-{int(time.time() * 1000)}"
-    env = {**os.environ, "S3MAP_VISIT": str(visit_file), "S3MAP_THINK": "1" if think else "0"}
+    env = {**os.environ, "S3MAP_VISIT": str(visit_file), "S3MAP_THINK": "1" if think else "0",
+           "S3MAP_RECORDED_REGIONS": ",".join(RECORDED_REGIONS), "S3MAP_REGIONS": ",".join(visit_regions())}
     command = [sys.executable, "-m", "locust", "-f", str(LOCUSTFILE), "--headless", "--host", host,
                "-u", str(users), "-r", str(max(1, users // 4)), "--run-time", f"{seconds}s", "--stop-timeout", "5",
                "--csv", str(prefix), "--only-summary", "--loglevel", "ERROR", "--exit-code-on-error", "0"]

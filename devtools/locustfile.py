@@ -15,10 +15,31 @@ from locust.exception import RescheduleTask
 
 VISIT = json.loads(open(os.environ["S3MAP_VISIT"]).read())
 THINK = os.environ.get("S3MAP_THINK", "1") == "1"
+# The visit was recorded with these two regions; each user visits two others of these (all NUTS 2
+# regions on the map), so caches meet new regions as they would with real visitors.
+RECORDED = os.environ.get("S3MAP_RECORDED_REGIONS", "PL21,ES51").split(",")
+REGIONS = [r for r in os.environ.get("S3MAP_REGIONS", "").split(",") if r] or RECORDED
 HEADERS = {"Content-Type": "application/json", "Accept-Encoding": "gzip, br"}
 
 
+def visit_for(regions: list[str]) -> list[dict]:
+    """The recorded visit with its regions swapped for others (ids, URL queries, button indices)."""
+    steps = []
+    for step in VISIT:
+        requests = []
+        for request in step["requests"]:
+            body = request["body"]
+            for old, new in zip(RECORDED, regions):
+                body = body.replace(old, new)
+            requests.append({"path": request["path"], "body": body})
+        steps.append({"name": step["name"], "requests": requests})
+    return steps
+
+
 class Visitor(HttpUser):
+    def on_start(self) -> None:
+        self.steps = visit_for(random.sample(REGIONS, len(RECORDED)))
+
     def wait_time(self):
         return random.uniform(1.0, 3.0) if THINK else 0
 
@@ -34,8 +55,8 @@ class Visitor(HttpUser):
     def visit(self) -> None:
         for path in ("/", "/_dash-layout", "/_dash-dependencies"):
             self.client.get(path, headers=HEADERS, name="page load")
-        self._post(VISIT[0])
-        for step in VISIT[1:]:
+        self._post(self.steps[0])
+        for step in self.steps[1:]:
             if THINK:
                 self._sleep(self.wait_time())
             self._post(step)

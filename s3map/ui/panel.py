@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
@@ -43,6 +45,23 @@ def empty_panel() -> list:
 def region_panel(dataset, code: str, state=None) -> list:
     name = dataset.region_name(code) or code
     group, group_region = dataset.ris_group_of(code)
+    in_compare = state is not None and code in state.compare
+    add = dbc.Button("In comparison ✓" if in_compare else "Add to comparison", size="sm", color="primary",
+                     outline=True, disabled=in_compare or (state is not None and len(state.compare) >= MAX_COMPARE),
+                     id={"type": ids.COMPARE_ADD, "index": code}, className="me-2")
+    header = [html.H2(name, id=ids.PANEL_TITLE, className="panel-title"),
+              html.Div([html.Span(code, className="badge bg-secondary me-2"),
+                        html.Span((f"RIS 2023: {group} innovator" + (f" ({group_region})" if group_region != code else ""))
+                                  if group else "RIS 2023: no data",
+                                  className=f"badge ris-{(group or 'none').lower()} me-2"), add],
+                       className="mb-2")]
+    return header + region_details(dataset, code)
+
+
+@lru_cache(maxsize=256)
+def region_details(dataset, code: str) -> list:
+    """Indicator table, strategy and partnerships of a region: data only, the same for every visitor,
+    so built once per region and process ("Add to comparison" rebuilds only the header's button)."""
     rows = []
     for record in dataset.region_profile(code):
         shown = record["region_shown"]
@@ -62,20 +81,10 @@ def region_panel(dataset, code: str, state=None) -> list:
                                            html.Th("EU rank"), html.Th("Trend")])),
                        html.Tbody(rows)], id=ids.INDICATOR_TABLE, size="sm", className="indicator-table")
     partnerships = dataset.partnerships_of(code)
-    in_compare = state is not None and code in state.compare
-    add = dbc.Button("In comparison ✓" if in_compare else "Add to comparison", size="sm", color="primary",
-                     outline=True, disabled=in_compare or (state is not None and len(state.compare) >= MAX_COMPARE),
-                     id={"type": ids.COMPARE_ADD, "index": code}, className="me-2")
-    header = [html.H2(name, id=ids.PANEL_TITLE, className="panel-title"),
-              html.Div([html.Span(code, className="badge bg-secondary me-2"),
-                        html.Span((f"RIS 2023: {group} innovator" + (f" ({group_region})" if group_region != code else ""))
-                                  if group else "RIS 2023: no data",
-                                  className=f"badge ris-{(group or 'none').lower()} me-2"), add],
-                       className="mb-2")]
     partnership_block = [html.H3("S3 partnerships"),
                          html.P(", ".join(partnerships) if partnerships else "None recorded for this region.",
                                 className="" if partnerships else "no-data")]
-    return header + [table] + [html.Div(strategy_section(dataset, code), id=ids.STRATEGY)] + partnership_block
+    return [table] + [html.Div(strategy_section(dataset, code), id=ids.STRATEGY)] + partnership_block
 
 
 def strategy_section(dataset, code: str) -> list:

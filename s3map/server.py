@@ -131,10 +131,12 @@ class QuietRequestHandler(WSGIRequestHandler):
         return "s3map"
 
 
-def main() -> None:
-    """`scripts/run-app.sh`: gunicorn with the settings in gunicorn.conf.py; Flask's server in debug."""
+def main(app: dash.Dash | None = None) -> None:
+    """`scripts/run-app.sh` and `python app.py`: gunicorn with the settings in gunicorn.conf.py;
+    Flask's development server (reloader, debugger) only with S3MAP_DEBUG=1."""
     if config.DEBUG:
-        from app import app  # noqa: PLC0415  (importing app builds it: only when this server runs)
+        if app is None:
+            from app import app  # noqa: PLC0415  (importing app builds it: only when this server runs)
         app.run(host=config.HOST, port=config.PORT, debug=True, request_handler=QuietRequestHandler)
         return
     conf = config.PROJECT_ROOT / "gunicorn.conf.py"

@@ -41,11 +41,14 @@ PORT = int(os.environ.get("S3MAP_PORT", "8050"))
 
 
 def workers() -> int:
-    """gunicorn worker processes (`S3MAP_WORKERS`, default 2 × CPUs + 1, at most 8)."""
+    """gunicorn worker processes (`S3MAP_WORKERS`, default CPUs + 1, at most 8).
+
+    Callbacks are CPU work and each process keeps its own caches of derived views, so more processes
+    than cores only split the caches; threads (S3MAP_THREADS) carry the concurrency."""
     configured = os.environ.get("S3MAP_WORKERS", "").strip()
     if configured:
         return max(1, int(configured))
-    return min(8, 2 * (os.cpu_count() or 1) + 1)
+    return min(8, (os.cpu_count() or 1) + 1)
 
 
 def frame_ancestors() -> list[str]:

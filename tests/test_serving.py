@@ -101,7 +101,7 @@ def test_sites_allowed_to_embed_the_app_are_a_setting(dataset):
 def test_workers_come_from_the_cpu_count_or_the_setting(monkeypatch):
     monkeypatch.delenv("S3MAP_WORKERS", raising=False)
     monkeypatch.setattr("os.cpu_count", lambda: 2)
-    assert config.workers() == 5
+    assert config.workers() == 3
     monkeypatch.setenv("S3MAP_WORKERS", "3")
     assert config.workers() == 3
 

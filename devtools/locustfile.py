@@ -13,6 +13,8 @@ import gevent
 from locust import HttpUser, task
 from locust.exception import RescheduleTask
 
+from devtools.visits import visit_for
+
 VISIT = json.loads(open(os.environ["S3MAP_VISIT"]).read())
 THINK = os.environ.get("S3MAP_THINK", "1") == "1"
 # The visit was recorded with these two regions; each user visits two others of these (all NUTS 2
@@ -22,23 +24,9 @@ REGIONS = [r for r in os.environ.get("S3MAP_REGIONS", "").split(",") if r] or RE
 HEADERS = {"Content-Type": "application/json", "Accept-Encoding": "gzip, br"}
 
 
-def visit_for(regions: list[str]) -> list[dict]:
-    """The recorded visit with its regions swapped for others (ids, URL queries, button indices)."""
-    steps = []
-    for step in VISIT:
-        requests = []
-        for request in step["requests"]:
-            body = request["body"]
-            for old, new in zip(RECORDED, regions):
-                body = body.replace(old, new)
-            requests.append({"path": request["path"], "body": body})
-        steps.append({"name": step["name"], "requests": requests})
-    return steps
-
-
 class Visitor(HttpUser):
     def on_start(self) -> None:
-        self.steps = visit_for(random.sample(REGIONS, len(RECORDED)))
+        self.steps = visit_for(VISIT, RECORDED, random.sample(REGIONS, len(RECORDED)))
 
     def wait_time(self):
         return random.uniform(1.0, 3.0) if THINK else 0

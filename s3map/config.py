@@ -67,3 +67,4 @@ def threads() -> int:
 
 
 ACCESS_LOG = os.environ.get("S3MAP_ACCESS_LOG", "") == "1"
+WARM_VIEWS = os.environ.get("S3MAP_WARM", "1") != "0"

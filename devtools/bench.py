@@ -20,6 +20,7 @@ import statistics
 import sys
 import threading
 import time
+import urllib.request
 from pathlib import Path
 from urllib.parse import quote
 
@@ -30,6 +31,7 @@ from werkzeug.serving import make_server
 from devtools.browser import start_browser
 from devtools.loadbench import main as load_main
 from s3map.analysis import partners, peers
+from devtools.api_bench import api_timings, print_api_table
 from s3map.app_factory import create_app
 from s3map.data.store import get_dataset
 from s3map.figures.map import apply_update, base_figure
@@ -97,6 +99,24 @@ def _callback_exchanges(driver) -> list[dict]:
     return [{"body": body, "bytes": sizes.get(rid, 0), "wire_bytes": wire.get(rid, 0)} for rid, body in requests.items()]
 
 
+GEOMETRY_ENCODINGS = ("br", "gzip", "identity")
+
+
+def geometry_wire_bytes(base_url: str, geo_files: dict[str, str]) -> dict:
+    """First-load geometry on the wire: every /geo file the page loads, fetched over HTTP as a client
+    accepting only `br`, only `gzip`, or nothing would get it (body bytes as sent, not decoded)."""
+    out: dict = {"files": len(geo_files)}
+    for encoding in GEOMETRY_ENCODINGS:
+        total, used = 0, set()
+        for name in geo_files.values():
+            request = urllib.request.Request(f"{base_url}/geo/{name}", headers={"Accept-Encoding": encoding})
+            with urllib.request.urlopen(request, timeout=30) as response:
+                total += len(response.read())
+                used.add(response.headers.get("Content-Encoding") or "identity")
+        out[encoding] = {"bytes": total, "content_encoding": sorted(used)}
+    return out
+
+
 def _p50(values):
     return round(statistics.median(values), 2) if values else None
 
@@ -109,7 +129,8 @@ def naive_figure_json(dataset, state_search: str) -> str:
     figure = base_figure(geo_urls(dataset), dataset.context_countries).to_plotly_json()
     apply_update(figure, map_update(state, year, dataset))
     for trace in figure["data"]:
-        trace["geojson"] = geo[trace["geojson"].split("nuts")[1][0]]
+        if "geojson" in trace:  # the choropleths; the outermost regions' frames are plain lines
+            trace["geojson"] = geo[trace["geojson"].split("nuts")[1][0]]
     return plotly.io.to_json(figure, validate=False)
 
 
@@ -150,6 +171,7 @@ def run(repeat: int = 15) -> dict:
         driver.execute_cdp_cmd("Network.setCacheDisabled", {"cacheDisabled": False})
         page = client.get("/")
         results["first_page_html_bytes"] = len(page.data)
+        results["first_load_geometry"] = geometry_wire_bytes(base, dataset.geo_files)
 
         for name, (component, values) in INTERACTIONS.items():
             driver.get(base + START_URL)
@@ -195,6 +217,7 @@ def run(repeat: int = 15) -> dict:
                 "geometry_resent": resent_geometry, "samples": len(browser_ms),
             }
         results.update(extra_timings(dataset, repeat))
+        results["api"] = api_timings(base, repeat)  # /api/v1 p50 and p95 over HTTP (issue 14)
     finally:
         driver.quit()
         server.shutdown()
@@ -225,6 +248,10 @@ def extra_timings(dataset, repeat: int) -> dict:
 def print_table(results: dict) -> None:
     print(f"first painted map (cold load, p50 of 5): {results['first_paint_ms']} ms; first load "
           f"{results['first_load_bytes']} B on the wire ({results['first_load_bytes_uncompressed']} B uncompressed)")
+    if "first_load_geometry" in results:
+        geometry = results["first_load_geometry"]
+        print(f"first-load geometry ({geometry['files']} files) on the wire: br {geometry['br']['bytes']} B, "
+              f"gzip {geometry['gzip']['bytes']} B, uncompressed {geometry['identity']['bytes']} B")
     header = f"{'interaction':<11} {'bytes':>8} {'naive':>9} {'ratio':>7} {'server ms':>10} {'naive ms':>9} {'browser ms':>11} {'naive br.':>10} geometry resent"
     print(header)
     for name, r in results["interactions"].items():
@@ -233,6 +260,8 @@ def print_table(results: dict) -> None:
     for key in ("panel_ms_p50", "peers_ms_p50", "partners_ms_p50"):
         if key in results:
             print(f"{key}: {results[key]}")
+    if "api" in results:
+        print_api_table(results["api"])
 
 
 def main(argv=None) -> None:

@@ -10,8 +10,10 @@ from flask import abort, send_from_directory
 
 from s3map import config
 from s3map.analysis.peers import similar_regions
+from s3map.api import mount_api
 from s3map.callbacks import controller  # noqa: F401  (importing it registers the callbacks)
-from s3map.data.build import hold_version
+from s3map.callbacks import exports  # noqa: F401  (the download links follow the address)
+from s3map.data.build import PRECOMPRESSED, hold_version
 from s3map.data.store import get_dataset
 from s3map.server import harden
 from s3map.ui.layout import build_layout
@@ -28,7 +30,11 @@ def create_app(dataset=None) -> dash.Dash:
     server.config["COMPRESS_MIMETYPES"] = [
         "text/html", "text/css", "text/plain", "application/json", "application/javascript",
         "text/javascript", "application/geo+json", "image/svg+xml"]
+    # Files (GeoJSON, plotly.js) are streamed responses, and Flask-Compress leaves gzip out of its
+    # streaming list by default: a client that accepts only gzip got them uncompressed.
+    server.config["COMPRESS_ALGORITHM_STREAMING"] = ["zstd", "br", "gzip", "deflate"]
     register_static_routes(server, dataset)
+    mount_api(server)  # the JSON API under /api/v1 (issue 14)
     app = dash.Dash(
         __name__, server=server, title="S3 Observatory", assets_folder=str(ASSETS),
         external_stylesheets=["/vendor/bootstrap.min.css"],  # served from this server: no CDN
@@ -69,8 +75,16 @@ def register_static_routes(server: flask.Flask, dataset) -> None:
         # Names are content-hashed, so a browser may keep them for a year without asking again.
         if name not in allowed:
             abort(404)
-        response = send_from_directory(geo_dir, name, mimetype="application/geo+json", max_age=ONE_YEAR)
+        # The build wrote each file brotli- and gzip-compressed at the highest settings: send those as they are.
+        encoding = flask.request.accept_encodings.best_match(list(PRECOMPRESSED))
+        if encoding and (geo_dir / (name + PRECOMPRESSED[encoding])).is_file():
+            response = send_from_directory(geo_dir, name + PRECOMPRESSED[encoding], mimetype="application/geo+json",
+                                           max_age=ONE_YEAR)
+            response.headers["Content-Encoding"] = encoding
+        else:
+            response = send_from_directory(geo_dir, name, mimetype="application/geo+json", max_age=ONE_YEAR)
         response.headers["Cache-Control"] = f"public, max-age={ONE_YEAR}, immutable"
+        response.vary.add("Accept-Encoding")
         return response
 
     @server.route("/topojson/<name>")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import date
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -31,6 +32,20 @@ def raw_dir() -> Path:
 def curated_dir() -> Path:
     """The project's own hand-curated S3 tables (committed; `S3MAP_CURATED` points elsewhere, e.g. a scratch copy)."""
     return Path(os.environ.get("S3MAP_CURATED", PROJECT_ROOT / "data" / "s3"))
+
+
+def as_of() -> date:
+    """The reference date S3 strategy statuses are computed against (`S3MAP_AS_OF=YYYY-MM-DD`, default today).
+
+    Setting it makes builds and tests reproducible: a list whose horizon ended is 'expired' only
+    from the year after its end year on."""
+    configured = os.environ.get("S3MAP_AS_OF", "").strip()
+    if not configured:
+        return date.today()
+    try:
+        return date.fromisoformat(configured)
+    except ValueError as exc:
+        raise ValueError(f"S3MAP_AS_OF={configured!r} is not a date written YYYY-MM-DD") from exc
 
 
 DEBUG = os.environ.get("S3MAP_DEBUG", "") == "1"

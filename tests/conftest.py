@@ -2,7 +2,9 @@
 
 Markers (pytest.ini): a test that uses the browser is marked `browser`, one that rebuilds the
 dataset or imports into it `rebuild`, from the fixtures it asks for, so no test can forget its
-mark. The fast lane is `pytest -m "not browser and not rebuild"`.
+mark. Notebooks, image exports and
+schemathesis are marked `slow` in their modules. The fast lane is
+`pytest -m "not browser and not rebuild and not slow"`.
 """
 
 from __future__ import annotations

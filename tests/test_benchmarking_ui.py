@@ -66,8 +66,12 @@ def test_benchmarking_in_the_browser(live_server, browser, dataset, downloads):
     deadline = time.time() + 15
     while not target.exists() and time.time() < deadline:
         time.sleep(0.2)
-    rows = list(csv.DictReader(io.StringIO("\n".join(target.read_text(encoding="utf-8").splitlines()[2:]))))
-    assert {r["region"] for r in rows} == set(compared) and len(rows) == 10 * len(dataset.indicators)
+    lines = [line for line in target.read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
+    rows = list(csv.DictReader(io.StringIO("\n".join(lines))))
+    values = [r for r in rows if r["record"] == "value"]  # every year of every indicator (issue 14)
+    assert {r["region"] for r in values} == set(compared)
+    assert len(values) == len(dataset.values[dataset.values["region"].isin(compared)])
+    assert any(r["record"] == "priority" and r["region"] == "PL21" for r in rows)
 
     browser.find_element(By.XPATH, "//a[normalize-space()='Specialisation']").click()
     wait(browser, lambda d: d.find_elements(By.ID, ids.SPEC_TABLE))

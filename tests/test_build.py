@@ -33,8 +33,9 @@ def built(tmp_path_factory, dataset):
 def test_build_outputs_and_stats(built):
     folder, *_ = built
     stats = dataset_stats(folder)
-    assert stats["geometry"]["features_per_level"] == {"0": 37, "1": 123, "2": 328, "3": 1351}
-    assert set(stats["geometry"]["regions_without_geometry"]) == {"ES70", "FRY1", "FRY2", "FRY3", "FRY4", "FRY5"}
+    # The complete upstream files plus the outermost regions from their insets (tests/test_geometry.py).
+    assert stats["geometry"]["features_per_level"] == {"0": 37, "1": 125, "2": 334, "3": 1514}
+    assert stats["geometry"]["regions_without_geometry"] == []
     indicators = stats["indicators"]
     assert len(indicators) >= 8
     for key in ("gdp_pps_hab", "gdp_pps_hab_eu", "population", "gerd_pc_gdp", "unemployment_rate",
@@ -95,32 +96,3 @@ def test_failed_build_leaves_previous_dataset_intact(built, tmp_path, monkeypatc
     assert folder.resolve() == before_target
     assert sorted(p.name for p in before_target.iterdir()) == before_files
     assert sorted(folder.parent.glob("build.versions/*")) == versions_before  # no half-built folder left
-
-
-def test_inset_geometry_files_are_picked_up_when_they_appear(tmp_path, mirror, monkeypatch):
-    """A boundary file for Canarias in the mirror's insets folder puts ES70 on the map."""
-    mirror_copy = tmp_path / "mirror"
-    for path in mirror.rglob("*"):  # the real mirror, linked file by file, plus an insets folder
-        if path.is_file():
-            target = mirror_copy / path.relative_to(mirror)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.symlink_to(path)
-    insets = mirror_copy / "nuts" / "2021" / "insets"
-    insets.mkdir(parents=True)
-    square = [[[-16.0, 28.0], [-15.0, 28.0], [-15.0, 28.6], [-16.0, 28.6], [-16.0, 28.0]]]  # a test shape, not a coastline
-    (insets / "canarias_test.json").write_text(json.dumps({"type": "FeatureCollection", "features": [
-        {"type": "Feature", "properties": {"id": "ES70", "na": "Canarias"}, "geometry": {"type": "Polygon", "coordinates": square}}]}))
-    monkeypatch.setenv("S3MAP_MIRROR", str(mirror_copy))
-    monkeypatch.setenv("S3MAP_DATA", str(tmp_path / "build"))
-    build_module.build(log=lambda *_: None)
-    stats = dataset_stats(tmp_path / "build")
-    assert "ES70" not in stats["geometry"]["regions_without_geometry"]
-    assert stats["geometry"]["features_per_level"]["2"] == 329
-    provenance = json.loads((tmp_path / "build" / "provenance.json").read_text())
-    assert any(entry["id"] == "inset:canarias_test.json" and len(entry["sha256"]) == 64 for entry in provenance)
-
-    (insets / "guyane_utm.json").write_text(json.dumps({"type": "FeatureCollection", "features": [
-        {"type": "Feature", "properties": {"id": "FRY3"}, "geometry": {"type": "Polygon",
-         "coordinates": [[[300000.0, 500000.0], [310000.0, 500000.0], [310000.0, 510000.0], [300000.0, 500000.0]]]}}]}))
-    with pytest.raises(BuildError, match=r"guyane_utm.json, row 1: FRY3: coordinates are not longitude/latitude"):
-        build_module.build(log=lambda *_: None)

@@ -5,8 +5,10 @@ import pandas as pd
 import pytest
 
 from s3map.figures.charts import peer_contributions, profile, time_series
-from s3map.figures.map import (SELECTED_TRACES, T_BASE, T_FILTERED, T_NO_MATCH, T_P0, T_P2, T_VALUES, apply_update,
-                               indicator_update, priority_update, quantile_breaks, selection_update)
+from s3map.figures.map import (NUTS3_TRACES, OWN_STRATEGY_TRACES, SELECTED_TRACES, T_BASE, T_FILTERED,
+                               T_FRAME_LABELS, T_NO_MATCH, T_OWN3, T_P0, T_P2, T_P3, T_VALUES, apply_update,
+                               indicator_update, priority_update, quantile_breaks, selection_update,
+                               type_size_update, view_update)
 
 
 def frame(values: dict) -> pd.DataFrame:
@@ -70,8 +72,38 @@ def test_priority_update_draws_each_strategy_on_its_territory():
     assert update["layout"]["coloraxis2.cmax"] == 2.5
 
 
+def test_a_territory_with_its_own_strategy_shows_it_above_its_country():
+    """A kraj whose own strategy does not match sits on top of its matching country, with its own title."""
+    nuts2 = pd.Index(["AA11", "AA12"])
+    matches = pd.DataFrame({"strategy_id": ["s1", "s3"], "matches": [3, 1], "names": [["x"], ["w"]],
+                            "territory": ["AA", "AA122"], "title": ["National AA", "Kraj AA122"],
+                            "level": ["national", "regional"], "territory_level": [0, 3]})
+    own = pd.DataFrame({"territory": ["AA", "AA121", "AA122", "AA111"], "territory_level": [0, 3, 3, 3],
+                        "title": ["National AA", "Kraj AA121", "Kraj AA122", "Kraj AA111"]})
+    update = priority_update(matches, nuts2, covered={"AA11", "AA12"}, keep=pd.Index(["AA12"]),
+                             drawable={"AA", "AA11", "AA12", "AA121", "AA122", "AA111"}, description="NACE C", own=own)
+    traces = update["traces"]
+    assert traces[T_P0]["locations"] == ["AA"] and traces[T_P3]["locations"] == ["AA122"]
+    # AA121: own strategy, no match, drawn at its level; AA111 lies outside the filter; AA122 matched.
+    assert traces[T_OWN3]["locations"] == ["AA121"] and traces[T_OWN3]["customdata"] == [["Kraj AA121"]]
+    assert "no matching priority for NACE C" in traces[T_OWN3]["hovertemplate"]
+    assert T_OWN3 > T_P0 and T_P3 > T_OWN3  # drawn above the country, below matching kraje
+    cleared = indicator_update_for({"AA11": 1.0}, keep=["AA11"])
+    assert all(cleared["traces"][index]["locations"] == [] for index in OWN_STRATEGY_TRACES.values())
+
+
+def test_nuts3_outlines_thicken_when_zoomed_and_frame_labels_grow_for_presenters():
+    widths = [view_update((10.0, 53.0, scale))["traces"][T_P3]["marker"]["line"]["width"] for scale in (6, 15, 40)]
+    assert widths == sorted(widths) and widths[0] < 0.5 < 1.0 < widths[-1]
+    update = view_update((-30.0, 50.0, 30.0))
+    assert set(update["traces"]) == set(NUTS3_TRACES)
+    assert update["layout"]["geo.projection.rotation.lon"] == 10.0  # the frames were placed for this meridian
+    assert type_size_update(True)["traces"][T_FRAME_LABELS]["textfont"]["size"] > \
+        type_size_update(False)["traces"][T_FRAME_LABELS]["textfont"]["size"]
+
+
 def test_apply_update_writes_only_named_keys_and_selection_goes_by_level():
-    figure = {"data": [{"locations": ["keep"]} for _ in range(13)], "layout": {"geo": {"center": {}}}}
+    figure = {"data": [{"locations": ["keep"]} for _ in range(T_FRAME_LABELS + 1)], "layout": {"geo": {"center": {}}}}
     apply_update(figure, selection_update(["PL21", "PL", "PL213"]))
     assert figure["data"][SELECTED_TRACES[2]]["locations"] == ["PL21"]
     assert figure["data"][SELECTED_TRACES[0]]["locations"] == ["PL"]

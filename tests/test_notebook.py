@@ -1,9 +1,12 @@
 from pathlib import Path
 
+import pytest
 import nbformat
 from nbclient import NotebookClient
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+
+pytestmark = pytest.mark.slow  # each executes a notebook in a kernel
 
 
 def test_top_gerd_notebook_runs_and_shows_ten_regions(dataset):

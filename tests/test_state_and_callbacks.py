@@ -1,6 +1,7 @@
 from dash import no_update
 
 from s3map.callbacks.controller import ACTIONS, CONTROL_INPUTS, CONTROL_OUTPUTS, TRIGGERS, Trigger, respond
+from s3map.figures.insets import frame_views
 from s3map.figures.map import SELECTED_TRACES, T_BASE, T_FILTERED, T_P0, T_P2, T_SELECTED, T_VALUES
 from s3map.state import PARAMS, ViewState, parse, to_search
 from s3map.ui.layout import build_layout, region_options
@@ -72,8 +73,10 @@ def test_an_invalid_control_value_changes_nothing(dataset):
 def test_clicking_a_region_or_zooming_updates_the_url(dataset):
     out = change("?indicator=rii", "map_click", {"points": [{"location": "ES30"}]}, dataset)
     assert out["url"] == "?indicator=rii&region=ES30"
-    out = change(out["url"], "zoom", 1, dataset, index="Açores")
-    assert out["url"] == "?indicator=rii&region=ES30&view=-25.45,37.45,90"
+    out = change(out["url"], "zoom", 1, dataset, index="Açores")  # the Açores' frame beside the map
+    lon, lat, scale = frame_views()["Açores"]
+    assert out["url"] == f"?indicator=rii&region=ES30&view={lon},{lat},{scale:g}"
+    assert parse(out["url"], dataset)[0].view == (lon, lat, scale)
 
 
 def test_loading_a_url_sets_the_controls_and_shows_notices(dataset):

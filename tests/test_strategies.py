@@ -1,4 +1,5 @@
 import shutil
+from datetime import date
 
 import pandas as pd
 import pytest
@@ -70,7 +71,7 @@ def test_register_of_strategies_without_list_is_validated(tmp_path, dataset):
             load_unlisted(known, dataset.strategies, path)
 
 
-def test_current_history_and_superseded():
+def test_current_programming_period_and_ids():
     assert is_current("2021-2027") and is_current("2016-2025") and is_current("2021-2030")
     assert not is_current("2014-2020") and not is_current("not stated on page")
     flat = pd.DataFrame([
@@ -79,27 +80,24 @@ def test_current_history_and_superseded():
         {**GOOD, "period": "2014-2020", "strategy_title": "RIS3", "priority_name": "C"},
     ]).assign(priority_description="", priority_note="", source_type="official", document_url="", retrieved="",
               file="x.csv", row=[2, 3, 4])
-    strategies, priorities = normalise(flat)
-    flags = dict(zip(strategies["title"], zip(strategies["current"], strategies["superseded"])))
-    assert flags == {"S3 update": (True, True), "S4": (True, False), "RIS3": (False, False)}
-    partial = flat.assign(completeness=["full", "partial", "full"])
-    strategies, _ = normalise(partial)
-    assert not strategies["superseded"].any()  # a partial newer list does not hide the fuller older one
+    strategies, priorities = normalise(flat, as_of=date(2026, 12, 5))
+    flags = dict(zip(strategies["title"], zip(strategies["current"], strategies["superseded"], strategies["in_force"])))
+    assert flags == {"S3 update": (True, True, False), "S4": (True, False, True), "RIS3": (False, False, False)}
     assert len(priorities) == 3 and priorities["priority_id"].is_unique
 
 
 def test_stats_report_s3_counts(dataset):
     stats = dataset_stats(dataset.folder)["s3"]
-    for key in ("strategies_total", "strategies_national", "strategies_regional", "strategies_current",
+    for key in ("strategies_total", "strategies_national", "strategies_regional", "strategies_in_force",
                 "priorities_total", "priorities_with_source_share", "codes_curated_share",
                 "codes_coder_share", "codes_per_taxonomy"):
         assert key in stats
     assert stats["strategies_national"] + stats["strategies_regional"] == stats["strategies_total"]
     assert stats["priorities_with_source_share"] == 1.0
-    assert abs(stats["codes_curated_share"] + stats["codes_coder_share"] - 1) < 1e-3
+    assert abs(stats["codes_reviewed_share"] + stats["codes_curated_share"] + stats["codes_coder_share"] - 1) < 1e-3
     assert stats["codes_curated_share"] > 0
     assert set(stats["codes_per_taxonomy"]) == {"nace", "nabs", "sdg"}
-    assert stats["strategies_current_without_list"] == len(dataset.unlisted)
+    assert stats["strategies_current_without_list"] == int((dataset.unlisted["status"] == "in force").sum())
 
 
 def test_coder_never_overrides_a_curated_code(dataset):
@@ -108,7 +106,10 @@ def test_coder_never_overrides_a_curated_code(dataset):
     coder = set(zip(codes.loc[codes["method"] == "coder", "priority_id"], codes.loc[codes["method"] == "coder", "taxonomy"]))
     assert curated and not (curated & coder)
     valid = set(zip(dataset.taxonomy["taxonomy"], dataset.taxonomy["code"]))
-    assert set(zip(codes["taxonomy"], codes["code"])) <= valid
+    assert set(zip(codes["taxonomy"], codes["code"])) - {(t, "none") for t in ("nace", "nabs", "sdg")} <= valid
+    assert set(codes.loc[codes["code"] == "none", "method"]) <= {"reviewed"}  # 'none fits' is a reviewer's answer
+    reviewed = set(zip(codes.loc[codes["method"] == "reviewed", "priority_id"], codes.loc[codes["method"] == "reviewed", "taxonomy"]))
+    assert not (reviewed & (coder | curated))  # one source of codes per priority and taxonomy
     assert codes.loc[codes["method"] == "coder", "score"].between(0, 1).all()
 
 

@@ -14,12 +14,12 @@ from dash import ALL, Input, Output, State, callback, clientside_callback, ctx, 
 
 from s3map.analysis.peers import similar_regions
 from s3map.data.store import get_dataset
+from s3map.export_view import comparison_csv
 from s3map.figures.map import EUROPE_VIEW
 from s3map.render.view import TARGETS, render_view
 from s3map.state import (CONTROLLED, MAX_COMPARE, PARAM_BY_NAME, ViewState, apply_changes, control_value, parse,
                          to_search)
 from s3map.ui import ids
-from s3map.ui.benchmark import compare_csv
 from s3map.ui.layout import ZOOMS
 
 
@@ -197,5 +197,6 @@ def download_comparison(clicks, search):
     state, _ = parse(search, dataset)
     if not state.compare:
         return no_update
-    return {"content": compare_csv(dataset, list(state.compare)), "filename": "s3map-comparison.csv",
+    # every year of every indicator and the compared regions' in-force priorities (issue 14)
+    return {"content": comparison_csv(dataset, search), "filename": "s3map-comparison.csv",
             "type": "text/csv"}

@@ -12,6 +12,7 @@ Those are never removed, so a server keeps serving its geometry whatever builds 
 from __future__ import annotations
 
 import fcntl
+import gzip
 import hashlib
 import json
 import os
@@ -20,12 +21,13 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
+import brotli
 import pandas as pd
 
 from s3map import config
 from s3map.data import harmonise, indicators, nuts
 from s3map.data.errors import BuildError
-from s3map.data.sources import Source, SourceError, fetch, load_manifest, provenance_table, sha256_of
+from s3map.data.sources import Source, SourceError, fetch, load_manifest, provenance_table
 
 FORMAT_VERSION = "1"
 PACKAGE_DIR = Path(__file__).parent
@@ -34,6 +36,8 @@ PACKAGE_DIR = Path(__file__).parent
 def _fingerprint(sources: dict[str, Source], extra_files: list[Path]) -> str:
     """Inputs and build code: when none changed, a second build has nothing to do."""
     digest = hashlib.sha256(FORMAT_VERSION.encode())
+    # S3 statuses are computed against the reference year: a new year (or S3MAP_AS_OF) rebuilds.
+    digest.update(f"s3-as-of-year={config.as_of().year}".encode())
     for source in sorted(sources.values(), key=lambda s: s.id):
         digest.update(f"{source.id}={source.sha256}".encode())
     for path in sorted(PACKAGE_DIR.rglob("*")) + sorted(extra_files):
@@ -48,33 +52,44 @@ def _curated_files() -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else []
 
 
-def build_geometry(paths: dict[str, Path], out: Path, insets: list[Path] = ()) -> tuple[pd.DataFrame, dict]:
+def build_geometry(paths: dict[str, Path], out: Path, sources: dict[str, Source]) -> tuple[pd.DataFrame, dict]:
     """Web GeoJSON per level (content-hashed names, so browsers may cache them forever) + regions.
 
-    Inset files (outermost regions), when present, add the regions the main files lack.
+    The outermost regions the main files lack come from Nuts2json's projected inset files,
+    reprojected to lon/lat here (nuts.outermost_features).
     """
     geo_dir = out / "geo"
     geo_dir.mkdir(parents=True)
     classification = nuts.read_classification(paths["nuts_classification"])
-    known_2021 = set(classification["code_2021"].dropna())
-    extra: dict[int, list[dict]] = {}
-    for path in insets:
-        for feature in nuts.read_inset(path, known_2021):
-            extra.setdefault(len(feature["properties"]["id"]) - 2, []).append(feature)
+    inset_files = {}
+    for key, source in sources.items():
+        match = nuts.INSET_SOURCE.match(key)
+        if match:
+            inset_files[(match["folder"].upper(), int(match["level"]))] = (paths[key], source.crs)
+    extra, outermost_report = nuts.outermost_features(inset_files)
     labels = pd.concat([nuts.read_label_points(paths[f"nuts_pt_{level}"]) for level in range(3)])
     names = dict(zip(labels["code"], labels["name"]))
     centres = labels.set_index("code")[["lon", "lat"]]
-    files, counts, with_geometry = {}, {}, set()
+    by_level = {}
     for level in range(4):
-        features = nuts.read_features(paths[f"nuts_rg_{level}"], level)
+        features = nuts.read_features(paths[f"nuts_rg_{level}"], level, sources[f"nuts_rg_{level}"].crs)
         present = {f["properties"]["id"] for f in features}
-        features = features + [f for f in extra.get(level, []) if f["properties"]["id"] not in present]
+        by_level[level] = features + [f for f in extra.get(level, []) if f["properties"]["id"] not in present]
+    # Upstream's FR and ES polygons leave out their outermost regions: add them, so a country-level
+    # colour (a national strategy) covers them too.
+    outermost_level1 = {f["properties"]["id"]: f for f in extra.get(1, [])}
+    by_level[0] = [nuts.with_outermost_parts(f, [r for code, r in outermost_level1.items()
+                                                 if code[:2] == f["properties"]["id"]]) for f in by_level[0]]
+    layout = nuts.CompositeLayout({f["properties"]["id"]: f for f in by_level[2]})
+    files, counts, with_geometry = {}, {}, set()
+    for level, features in by_level.items():
         for feature in features:
             names.setdefault(feature["properties"]["id"], feature["properties"].get("na"))
-        collection = nuts.web_feature_collection(features)
+        collection = nuts.web_feature_collection([layout.place(f) for f in features])
         text = json.dumps(collection, separators=(",", ":"))
         name = f"nuts{level}.{hashlib.sha256(text.encode()).hexdigest()[:12]}.json"
         (geo_dir / name).write_text(text, encoding="utf-8")
+        write_precompressed(geo_dir / name)
         files[str(level)] = name
         counts[str(level)] = len(collection["features"])
         with_geometry |= {f["id"] for f in collection["features"]}
@@ -99,8 +114,18 @@ def build_geometry(paths: dict[str, Path], out: Path, insets: list[Path] = ()) -
         })
     regions = pd.DataFrame(rows)
     (geo_dir / "index.json").write_text(json.dumps(files, indent=1), encoding="utf-8")
-    return regions, {"features_per_level": counts, "files": files,
-                     "insets": [{"file": p.name, "sha256": sha256_of(p)} for p in insets]}
+    return regions, {"features_per_level": counts, "files": files, "outermost": outermost_report}
+
+
+# Geometry files never change under their content-hashed names, so they are compressed once, at the
+# highest settings (the app serves these as they are; per-request compression runs at brotli 4).
+PRECOMPRESSED = {"br": ".br", "gzip": ".gz"}
+
+
+def write_precompressed(path: Path) -> None:
+    data = path.read_bytes()
+    path.with_name(path.name + PRECOMPRESSED["br"]).write_bytes(brotli.compress(data, quality=11))
+    path.with_name(path.name + PRECOMPRESSED["gzip"]).write_bytes(gzip.compress(data, compresslevel=9, mtime=0))
 
 
 def build_indicators(paths: dict[str, Path], regions: pd.DataFrame, sources: dict[str, Source], out: Path) -> dict:
@@ -233,8 +258,7 @@ def build(force: bool = False, mirror: Path | None = None, log=print) -> Path:
     started = time.perf_counter()
     link = config.data_dir()
     sources = load_manifest()
-    insets = nuts.inset_files(config.mirror_dir() if mirror is None else mirror, config.PROJECT_ROOT)
-    fingerprint = _fingerprint(sources, _curated_files() + insets)
+    fingerprint = _fingerprint(sources, _curated_files())
     current = link / "fingerprint"
     if not force and current.is_file() and current.read_text().strip() == fingerprint:
         checked = verify_inputs(sources, mirror)
@@ -243,11 +267,11 @@ def build(force: bool = False, mirror: Path | None = None, log=print) -> Path:
 
     builds = link.parent / (link.name + ".versions")
     with BuildLock(builds):
-        return _build_new_version(link, builds, sources, insets, fingerprint, mirror, started, log)
+        return _build_new_version(link, builds, sources, fingerprint, mirror, started, log)
 
 
-def _build_new_version(link: Path, builds: Path, sources: dict[str, Source], insets: list[Path],
-                       fingerprint: str, mirror: Path | None, started: float, log) -> Path:
+def _build_new_version(link: Path, builds: Path, sources: dict[str, Source], fingerprint: str,
+                       mirror: Path | None, started: float, log) -> Path:
     for leftover in builds.glob("*.partial"):  # from a build killed outright (SIGKILL, power cut)
         shutil.rmtree(leftover, ignore_errors=True)
     paths = {key: fetch(source, mirror=mirror) for key, source in sources.items()}
@@ -255,7 +279,7 @@ def _build_new_version(link: Path, builds: Path, sources: dict[str, Source], ins
     staging = builds / f"{stamp}.partial"
     try:
         staging.mkdir()
-        regions, geometry = build_geometry(paths, staging, insets)
+        regions, geometry = build_geometry(paths, staging, sources)
         regions.to_parquet(staging / "regions.parquet", index=False)
         build_indicators(paths, regions, sources, staging)
         from s3map.data import structure
@@ -268,11 +292,8 @@ def _build_new_version(link: Path, builds: Path, sources: dict[str, Source], ins
         if built["register_superseded"]:
             log("strategies_without_list.csv: now with a current priority list, no longer shown as unlisted: "
                 + ", ".join(built["register_superseded"]))
-        provenance = provenance_table(sources) + [
-            {"id": f"inset:{entry['file']}", "title": f"Outermost-region boundary file {entry['file']}",
-             "publisher": "local file (not in sources.toml)", "url": "", "licence": "as its source states",
-             "sha256": entry["sha256"], "note": "picked up from an insets folder at build time"}
-            for entry in geometry["insets"]]
+        log(f"S3 strategy statuses as of {built['as_of']} (set S3MAP_AS_OF=YYYY-MM-DD to fix the date)")
+        provenance = provenance_table(sources)
         (staging / "provenance.json").write_text(json.dumps(provenance, indent=1, ensure_ascii=False), encoding="utf-8")
         (staging / "build.json").write_text(json.dumps({
             "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),

@@ -34,6 +34,7 @@ class Source:
     sha256: str
     mirror_only: bool = False
     note: str = ""
+    crs: str = ""  # coordinate reference system of a geometry file that declares none itself (e.g. EPSG:32620)
 
 
 def load_manifest(path: Path = MANIFEST) -> dict[str, Source]:

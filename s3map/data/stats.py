@@ -38,8 +38,9 @@ def dataset_stats(folder: Path | None = None) -> dict:
         "indicators": indicators,
         "geometry": {
             "features_per_level": build_info["geometry"]["features_per_level"],
+            # Every EU NUTS 2021 region at levels 0-3 (extra-regio codes have no territory and are not listed).
             "regions_without_geometry": sorted(regions.loc[~regions["has_geometry"] & regions["eu"]
-                                                           & (regions["level"] == 2), "code"].tolist()),
+                                                           & regions["level"].between(0, 3), "code"].tolist()),
         },
         "code_changes": {
             "mapped": changes[changes["action"] == "mapped"].groupby("code")["rows"].sum().astype(int).to_dict(),
@@ -48,5 +49,5 @@ def dataset_stats(folder: Path | None = None) -> dict:
             "rows_dropped": int(changes.loc[changes["action"] == "dropped", "rows"].sum()),
         },
         "s3": strategy_summary(tables["strategies"], tables["priorities"], tables["priority_codes"],
-                               tables.get("strategies_unlisted")),
+                               tables.get("strategies_unlisted"), regions, tables.get("searched_not_found")),
     }

@@ -333,10 +333,19 @@ class Dataset:
         return s[s["current"] & ~s["superseded"]]
 
     @cached_property
+    def in_force_by_territory(self) -> pd.DataFrame:
+        """One row per territory code of an in-force strategy: territory, territory_level, title."""
+        rows = self.in_force[["territory", "title"]].assign(territory=self.in_force["territory"].str.split())
+        rows = rows.explode("territory").dropna(subset=["territory"]).drop_duplicates("territory")
+        return rows.assign(territory_level=rows["territory"].str.len() - 2).reset_index(drop=True)
+
+    @cached_property
     def map_codes(self) -> pd.DataFrame:
-        """Codes used to put priorities on the map: a person's codes, else the coder's top proposal."""
+        """Codes used to put priorities on the map: a person's codes (reviewed, else curated), else the
+        coder's top proposal; a reviewed 'none fits' puts the priority under no code."""
         c = self.priority_codes
-        return c[(c["method"] == "curated") | (c["rank"] == 1)][["priority_id", "taxonomy", "code"]]
+        return c[(c["method"].isin(["reviewed", "curated"]) | (c["rank"] == 1)) & (c["code"] != "none")][
+            ["priority_id", "taxonomy", "code"]]
 
     @lru_cache(maxsize=256)
     def priority_matches(self, codes: tuple[str, ...] = (), keyword: str = "") -> pd.DataFrame:

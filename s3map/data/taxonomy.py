@@ -151,19 +151,101 @@ def curated_codes(known: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def code_priorities(priorities: pd.DataFrame, paths: dict[str, Path]) -> pd.DataFrame:
-    """Curated codes first; the coder fills only the taxonomies a person has not coded."""
+REVIEWED_DIR = "codes_reviewed"
+REVIEWED_COLUMNS = ["priority_id", "taxonomy", "code", "decision", "reason", "reviewed_by", "reviewed_on"]
+DECISIONS = {"kept", "corrected", "none_fits"}
+NONE_CODE = "none"  # a reviewed "no code of this taxonomy fits": shown as such, not as a gap
+MAX_REVIEWED_PER_TAXONOMY = 2
+CODE_COLUMNS = ["priority_id", "taxonomy", "code", "method", "score", "rank", "reason"]
+
+
+def reviewed_codes(known: pd.DataFrame, priority_ids: set[str], folder: Path | None = None) -> pd.DataFrame:
+    """Codes a person checked against a priority's name, description and source (method `reviewed`).
+
+    One row per (priority, taxonomy, code) in data/s3/codes_reviewed/*.csv (FORMATS.md); `none`
+    means no code fits. A missing folder is no reviews. A bad row stops the build naming file and row.
+    """
+    folder = config.curated_dir() / REVIEWED_DIR if folder is None else folder
+    files = sorted(folder.glob("*.csv")) if folder.is_dir() else []
+    if not files:
+        return pd.DataFrame(columns=REVIEWED_COLUMNS + ["file", "row"])
+    frames = []
+    for path in files:
+        try:
+            frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+        except Exception as exc:  # a damaged file can raise many different errors
+            raise BuildError(path.name, f"cannot be read as a CSV table ({exc})") from exc
+        missing = [c for c in REVIEWED_COLUMNS if c not in frame.columns]
+        if missing:
+            raise BuildError(path.name, f"missing column(s): {', '.join(missing)}")
+        frame = frame[REVIEWED_COLUMNS].apply(lambda s: s.astype(str).str.strip())
+        frames.append(frame.assign(file=path.name, row=range(2, len(frame) + 2)))
+    frame = pd.concat(frames, ignore_index=True)
+    valid = set(zip(known["taxonomy"], known["code"]))
+    seen: dict = {}
+    for _, row in frame.iterrows():
+        problem = None
+        key = (row["priority_id"], row["taxonomy"], row["code"])
+        if row["priority_id"] not in priority_ids:
+            problem = f"unknown priority_id {row['priority_id']!r}"
+        elif row["taxonomy"] not in TAXONOMIES:
+            problem = f"taxonomy {row['taxonomy']!r} is not nace, nabs or sdg"
+        elif row["code"] != NONE_CODE and (row["taxonomy"], row["code"]) not in valid:
+            problem = f"{row['taxonomy']} code {row['code']!r} is not in its code list"
+        elif row["decision"] not in DECISIONS:
+            problem = f"decision {row['decision']!r} is not kept, corrected or none_fits"
+        elif (row["code"] == NONE_CODE) != (row["decision"] == "none_fits"):
+            problem = "code 'none' goes with decision none_fits, and only with it"
+        elif row["decision"] != "kept" and not row["reason"]:
+            problem = f"a {row['decision']} code needs a reason"
+        elif not row["reviewed_by"]:
+            problem = "reviewed_by is empty"
+        elif not re.fullmatch(r"\d{4}-\d{2}-\d{2}", row["reviewed_on"]):
+            problem = f"reviewed_on {row['reviewed_on']!r} is not YYYY-MM-DD"
+        elif key in seen:
+            problem = f"duplicate code (also {seen[key]})"
+        if problem:
+            raise BuildError(row["file"], problem, row=int(row["row"]))
+        seen[key] = f"{row['file']}, row {int(row['row'])}"
+    for (priority_id, taxonomy), group in frame.groupby(["priority_id", "taxonomy"], sort=False):
+        first = group.iloc[0]
+        if len(group) > MAX_REVIEWED_PER_TAXONOMY:
+            raise BuildError(first["file"], f"{priority_id}: more than {MAX_REVIEWED_PER_TAXONOMY} {taxonomy} codes",
+                             row=int(group.iloc[MAX_REVIEWED_PER_TAXONOMY]["row"]))
+        if len(group) > 1 and (group["code"] == NONE_CODE).any():
+            raise BuildError(first["file"], f"{priority_id}: 'none' and a {taxonomy} code at once", row=int(first["row"]))
+    for priority_id, group in frame.groupby("priority_id", sort=False):
+        absent = [t for t in TAXONOMIES if t not in set(group["taxonomy"])]
+        if absent:
+            first = group.iloc[0]
+            raise BuildError(first["file"], f"{priority_id}: no reviewed row for {', '.join(absent)} "
+                             "(write a 'none' row where nothing fits)", row=int(first["row"]))
+    return frame
+
+
+def code_priorities(priorities: pd.DataFrame, paths: dict[str, Path], reviewed_folder: Path | None = None) -> pd.DataFrame:
+    """Per priority and taxonomy, one source of codes: reviewed, else curated (the hand-coded sample),
+    else the coder's proposals. The curated sample stays in codes_curated.csv for `coder-eval`."""
     lists = code_lists(paths)
     curated = curated_codes(lists)
     unknown = set(curated["priority_id"]) - set(priorities["priority_id"])
     if unknown:
         raise BuildError("codes_curated.csv", f"priority {sorted(unknown)[0]!r} is not in the curated priorities")
+    reviewed = reviewed_codes(lists, set(priorities["priority_id"]), reviewed_folder)
+    reviewed_done = set(zip(reviewed["priority_id"], reviewed["taxonomy"]))
+    curated = curated[[(p, t) not in reviewed_done for p, t in zip(curated["priority_id"], curated["taxonomy"])]]
     coder = Coder(lists)
-    done = set(zip(curated["priority_id"], curated["taxonomy"]))
-    rows = [curated.assign(method="curated", score=float("nan"), rank=curated.groupby(["priority_id", "taxonomy"]).cumcount() + 1)]
+    done = reviewed_done | set(zip(curated["priority_id"], curated["taxonomy"]))
+    rows = [
+        reviewed.assign(method="reviewed", score=float("nan"),
+                        rank=reviewed.groupby(["priority_id", "taxonomy"]).cumcount() + 1),
+        curated.assign(method="curated", score=float("nan"), reason="",
+                       rank=curated.groupby(["priority_id", "taxonomy"]).cumcount() + 1),
+    ]
     for record in priorities.itertuples(index=False):
         proposals = coder.propose(f"{record.name}. {record.description}")
         proposals = proposals[[(record.priority_id, t) not in done for t in proposals["taxonomy"]]]
-        rows.append(proposals.assign(priority_id=record.priority_id, method="coder"))
-    out = pd.concat(rows, ignore_index=True)[["priority_id", "taxonomy", "code", "method", "score", "rank"]]
+        rows.append(proposals.assign(priority_id=record.priority_id, method="coder", reason=""))
+    out = pd.concat(rows, ignore_index=True)[CODE_COLUMNS]
+    out["rank"] = out["rank"].astype(int)
     return out

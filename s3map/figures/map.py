@@ -15,6 +15,8 @@ import pandas as pd
 import plotly.colors
 import plotly.graph_objects as go
 
+from s3map.figures.insets import FRAME_MERIDIAN, frame_label_trace, frame_outline_trace, label_font
+
 NO_DATA_COLOUR = "#a8a8a8"
 NO_MATCH_COLOUR = "#c9d6e3"
 FILTERED_COLOUR = "#f8f8f8"
@@ -26,12 +28,18 @@ QUANTILES = 5
 FLAGS = {"b": "break in series", "p": "provisional", "e": "estimated", "u": "low reliability",
          "d": "definition differs", "c": "confidential"}
 
-# Traces in drawing order (later ones on top); updates address them by index.
-T_CONTEXT, T_BASE, T_NO_MATCH, T_VALUES, T_P0, T_P1, T_P2, T_P3, T_FILTERED, T_SELECTED = range(10)
+# Traces in drawing order (later ones on top); updates address them by index. On a priority map
+# each level's strategies are drawn above the coarser levels': a territory with its own strategy
+# (a Czech kraj, a Swedish county) shows that strategy, matching (T_Pn) or not (T_OWNn), never
+# its country's.
+(T_CONTEXT, T_BASE, T_NO_MATCH, T_VALUES, T_P0, T_OWN1, T_P1, T_OWN2, T_P2, T_OWN3, T_P3, T_FILTERED,
+ T_SELECTED, T_SELECTED0, T_SELECTED1, T_SELECTED3, T_FRAMES, T_FRAME_LABELS) = range(18)
 # Outlines of a selected country, NUTS 1 or NUTS 3 region (T_SELECTED outlines NUTS 2 regions).
-SELECTED_TRACES = {0: 10, 1: 11, 2: T_SELECTED, 3: 12}
+SELECTED_TRACES = {0: T_SELECTED0, 1: T_SELECTED1, 2: T_SELECTED, 3: T_SELECTED3}
 PRIORITY_TRACES = {0: T_P0, 1: T_P1, 2: T_P2, 3: T_P3}
-EUROPE_VIEW = (10.0, 53.0, 6.0)
+OWN_STRATEGY_TRACES = {1: T_OWN1, 2: T_OWN2, 3: T_OWN3}
+NUTS3_TRACES = (T_OWN3, T_P3)
+EUROPE_VIEW = (FRAME_MERIDIAN, 53.0, 6.0)
 NAME = "%{properties.na}"
 
 
@@ -115,6 +123,7 @@ def indicator_update(frame: pd.DataFrame, keep: pd.Index, *, label: str, unit: s
                        "hovertemplate": (f"<b>{NAME}</b> (%{{location}})<br>%{{customdata[0]}} {unit}"
                                          f"<br>{label}, {year}<br><i>%{{customdata[1]}}</i><extra></extra>")},
             **{index: empty_trace_update() for index in PRIORITY_TRACES.values()},
+            **{index: empty_trace_update() for index in OWN_STRATEGY_TRACES.values()},
             T_FILTERED: {"locations": outside["code"].tolist(), "z": [0] * len(outside)},
         },
         "layout": layout,
@@ -123,13 +132,16 @@ def indicator_update(frame: pd.DataFrame, keep: pd.Index, *, label: str, unit: s
 
 
 def priority_update(matches: pd.DataFrame, nuts2: pd.Index, covered: set[str], keep: pd.Index,
-                    drawable: set[str], *, description: str, unlisted: set[str] = frozenset()) -> dict:
+                    drawable: set[str], *, description: str, unlisted: set[str] = frozenset(),
+                    own: pd.DataFrame | None = None) -> dict:
     """Trace and layout changes for colouring by matching priorities.
 
     `matches`: priority_matches() rows (territory, territory_level, title, matches, names);
     `nuts2`: NUTS 2 codes drawn; `covered`: NUTS 2 codes with an in-force strategy;
     `keep`: NUTS 2 codes passing the filters; `drawable`: codes that have geometry;
-    `unlisted`: NUTS 2 codes whose current strategy is known but whose priorities are not sourced.
+    `unlisted`: NUTS 2 codes whose current strategy is known but whose priorities are not sourced;
+    `own`: in-force strategies by territory (territory, territory_level, title): those at NUTS 1-3
+    without a match are drawn at their level, above the coarser levels.
     """
     # Membership through Python sets: pandas' isin on Arrow strings loops in Python over the other
     # side (~5 ms a call against the 2,000 drawable codes; this function made 20 such calls).
@@ -149,13 +161,26 @@ def priority_update(matches: pd.DataFrame, nuts2: pd.Index, covered: set[str], k
         T_FILTERED: {"locations": outside.tolist(), "z": [0] * len(outside)},
     }
     top = int(matches["matches"].max()) if len(matches) else 1
-    for level, index in PRIORITY_TRACES.items():
-        rows = matches[(matches["territory_level"] == level)
-                       & matches["territory"].map(drawable.__contains__).astype(bool)]
+
+    def drawn(rows: pd.DataFrame, level: int) -> pd.DataFrame:
+        rows = rows[(rows["territory_level"] == level) & rows["territory"].map(drawable.__contains__).astype(bool)]
         # A territory is drawn when some of it passes the filters (a country with one kept region).
         if len(keep_set) < len(nuts2):
             touches = rows["territory"].map(lambda t: any(c.startswith(t) or t.startswith(c) for c in keep_set))
             rows = rows[touches.astype(bool)]
+        return rows
+
+    own = own if own is not None else pd.DataFrame(columns=["territory", "territory_level", "title"])
+    for level, index in OWN_STRATEGY_TRACES.items():
+        rows = drawn(own, level)
+        rows = rows[~rows["territory"].isin(set(matches["territory"]))].drop_duplicates("territory")
+        traces[index] = {
+            "locations": rows["territory"].tolist(), "z": [0] * len(rows), "customdata": [[t] for t in rows["title"]],
+            "hovertemplate": (f"<b>{NAME}</b> (%{{location}})<br>no matching priority for {description}"
+                              "<br>%{customdata[0]}<extra></extra>"),
+        }
+    for level, index in PRIORITY_TRACES.items():
+        rows = drawn(matches, level)
         rows = rows.sort_values("matches").drop_duplicates("territory", keep="last")
         traces[index] = {
             "locations": rows["territory"].tolist(), "z": rows["matches"].astype(int).tolist(),
@@ -197,8 +222,11 @@ def base_figure(geo_urls: dict[str, str], context_codes: list[str], view=EUROPE_
     figure.add_trace(no_match)
     figure.add_trace(_choropleth("Values", geo_urls["2"], coloraxis="coloraxis"))
     for level in range(4):
+        if level in OWN_STRATEGY_TRACES:
+            figure.add_trace(_choropleth(f"Strategies at NUTS {level} without a match", geo_urls[str(level)],
+                                         colour=NO_MATCH_COLOUR, line=nuts3_line_width(view[2]) if level == 3 else 0.6))
         figure.add_trace(_choropleth(f"Strategies at NUTS {level}", geo_urls[str(level)], coloraxis="coloraxis2",
-                                     line=0.6))
+                                     line=nuts3_line_width(view[2]) if level == 3 else 0.6))
     filtered = _choropleth("Not in the filter", geo_urls["2"], colour=FILTERED_COLOUR, showlegend=True)
     filtered.update(hovertemplate=f"<b>{NAME}</b> (%{{location}})<br>outside the current filter<extra></extra>")
     figure.add_trace(filtered)
@@ -206,12 +234,17 @@ def base_figure(geo_urls: dict[str, str], context_codes: list[str], view=EUROPE_
         selected = _choropleth("Selected", geo_urls[str(level)], colour="rgba(0,0,0,0)", hover=False, line=3)
         selected.marker.line.color = "#111111"
         figure.add_trace(selected)
+    figure.add_trace(frame_outline_trace())  # the outermost regions' frames (T_FRAMES, T_FRAME_LABELS)
+    figure.add_trace(frame_label_trace())
     lon, lat, scale = view
     figure.update_geos(
         visible=False, showframe=False, showland=False, showcountries=False, showcoastlines=False,
         # Conic equal-area with Europe's standard parallels: areas compare fairly, and no lon/lat range
         # clips the map, so the outermost regions can be reached by panning or the zoom buttons.
-        projection={"type": "conic equal area", "rotation": {"lon": lon}, "parallels": [43, 62], "scale": scale},
+        # The central meridian stays at FRAME_MERIDIAN in every view: the build placed the framed
+        # outermost regions for it.
+        projection={"type": "conic equal area", "rotation": {"lon": FRAME_MERIDIAN}, "parallels": [43, 62],
+                    "scale": scale},
         center={"lon": lon, "lat": lat},
         bgcolor="rgba(0,0,0,0)",
     )
@@ -260,15 +293,21 @@ def selection_update(regions: list[str]) -> dict:
 def type_size_update(present: bool) -> dict:
     """Presenter mode: the map's own text (legend, colour bar, tooltips) grows with the page's."""
     scale = 1.35 if present else 1.0
-    return {"traces": {}, "layout": {
+    return {"traces": {T_FRAME_LABELS: {"textfont": label_font(round(11 * scale))}}, "layout": {
         "legend.font.size": round(14 * scale), "hoverlabel.font.size": round(15 * scale),
         "coloraxis.colorbar.tickfont.size": round(13 * scale), "coloraxis2.colorbar.tickfont.size": round(13 * scale),
         "coloraxis.colorbar.title.font.size": round(14 * scale), "annotations.0.font.size": round(12 * scale)}}
 
 
+def nuts3_line_width(scale: float) -> float:
+    """NUTS 3 outlines: hairlines over all of Europe, readable once zoomed in on a country."""
+    return 0.3 if scale < 12 else 0.8 if scale < 30 else 1.3
+
+
 def view_update(view) -> dict:
     lon, lat, scale = view
-    # The central meridian follows the centre, so a far island (Açores) is not drawn skewed and off-centre.
-    return {"traces": {}, "layout": {"geo.center.lon": lon, "geo.center.lat": lat, "geo.projection.scale": scale,
-                                     "geo.projection.rotation.lon": lon}}
+    border = {"line": {"color": BORDER_COLOUR, "width": nuts3_line_width(scale)}}
+    return {"traces": {index: {"marker": border} for index in NUTS3_TRACES},
+            "layout": {"geo.center.lon": lon, "geo.center.lat": lat, "geo.projection.scale": scale,
+                       "geo.projection.rotation.lon": FRAME_MERIDIAN}}
 

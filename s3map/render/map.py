@@ -44,7 +44,7 @@ def _map_update(state, year: int, dataset) -> dict:
     matches = dataset.priority_matches(state.codes, state.keyword)
     return priority_update(matches, dataset.nuts2_eu_drawn, dataset.nuts2_with_current_strategy, keep,
                            dataset.drawable_codes, description=describe_query(state),
-                           unlisted=dataset.nuts2_with_strategy_but_no_list)
+                           unlisted=dataset.nuts2_with_strategy_but_no_list, own=dataset.in_force_by_territory)
 
 
 def selected_regions(state) -> list[str]:

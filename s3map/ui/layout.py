@@ -8,16 +8,18 @@ import dash_bootstrap_components as dbc
 import pycountry
 from dash import dcc, html
 
+from s3map.figures.insets import frame_views
 from s3map.figures.map import EUROPE_VIEW, base_figure
+from s3map.data.s3_queries import KEYWORD_SCOPE
 from s3map.state import CATEGORIES, PALETTES, RIS_GROUPS, ViewState, year_marks
 from s3map.ui import ids
+from s3map.ui.exports import export_block
 
 CATEGORY_LABELS = {"less": "Less developed (< 75 %)", "transition": "Transition (75–100 %)",
                    "more": "More developed (≥ 100 %)"}
-# One-click views, including the outermost regions the main frame leaves out. The 1:20M boundary
-# of the Açores holds only São Miguel and Santa Maria (the smaller islands fall below that scale).
+# One-click views: Europe, each outermost region's frame beside it, and the small or far places.
 ZOOMS = {
-    "Europe": EUROPE_VIEW, "Açores": (-25.45, 37.45, 90.0), "Madeira": (-16.55, 31.6, 40.0),
+    "Europe": EUROPE_VIEW, **frame_views(),
     "Cyprus": (33.2, 35.1, 80.0), "Malta": (14.4, 35.95, 350.0), "Svalbard": (18.0, 78.5, 12.0),
 }
 TAXONOMY_TITLES = {"nace": "Economic domain (NACE)", "nabs": "Scientific domain (NABS)", "sdg": "Policy objective (SDG)"}
@@ -92,9 +94,10 @@ def build_layout(dataset) -> html.Div:
         label("Taxonomy codes", ids.CODES),
         dcc.Dropdown(id=ids.CODES, options=code_options(dataset), multi=True, value=[],
                      placeholder="e.g. NACE C10 food, SDG7 energy…"),
-        label("Keyword in priority names", ids.KEYWORD),
+        label("Keyword in priorities", ids.KEYWORD),
         dcc.Input(id=ids.KEYWORD, type="search", debounce=True, placeholder="e.g. hydrogen", className="form-control",
                   maxLength=60),
+        html.P(KEYWORD_SCOPE, className="hint keyword-scope"),
         html.P("Shaded by the number of matching priorities of each current strategy, drawn on the territory it "
                "covers (national, NUTS 1, 2 or 3); finer territories on top.", className="hint"),
     ], id=ids.PRIORITY_BOX, style={"display": "none"})
@@ -147,6 +150,7 @@ def build_layout(dataset) -> html.Div:
                 ), delay_show=200, type="dot", parent_className="map-loading"),
                 zooms,
                 html.Div(id=ids.MAP_CAPTION, className="map-caption"),
+                export_block(),
                 html.Div(id=ids.OUTERMOST, className="outermost"),
             ], className="centre"),
             html.Aside([

@@ -7,13 +7,12 @@ from functools import lru_cache
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from s3map.figures.insets import frames
 from s3map.figures.map import format_value
 from s3map.state import MAX_COMPARE, PEER_COUNTS, to_search
 from s3map.ui import ids
+from s3map.ui.s3_section import partnership_block, strategy_section
 
-TAXONOMY_NAMES = {"nace": "NACE", "nabs": "NABS", "sdg": "SDG"}
-OUTERMOST_WITH_GEOMETRY = {"PT20": "Açores (the 1:20M boundary shows São Miguel and Santa Maria only)",
-                           "PT30": "Madeira (with Porto Santo and the Selvagens)"}
 
 
 def sparkline(series: list[tuple[int, float]], last: int = 12, width: int = 64, height: int = 18):
@@ -80,109 +79,24 @@ def region_details(dataset, code: str) -> list:
     table = dbc.Table([html.Thead(html.Tr([html.Th("Indicator"), html.Th("Value, year"),
                                            html.Th("EU rank"), html.Th("Trend")])),
                        html.Tbody(rows)], id=ids.INDICATOR_TABLE, size="sm", className="indicator-table")
-    partnerships = dataset.partnerships_of(code)
-    partnership_block = [html.H3("S3 partnerships"),
-                         html.P(", ".join(partnerships) if partnerships else "None recorded for this region.",
-                                className="" if partnerships else "no-data")]
-    return [table] + [html.Div(strategy_section(dataset, code), id=ids.STRATEGY)] + partnership_block
-
-
-def strategy_section(dataset, code: str) -> list:
-    strategies = dataset.strategies_for(code)
-    unlisted = dataset.unlisted_for(code)
-    out = [html.H3("Smart specialisation strategy")]
-    if strategies.empty and unlisted.empty:
-        return out + [html.P("No strategy recorded for this region yet.", className="no-data")]
-    shown = strategies.head(3)
-    in_force = shown[shown["in_force"]]
-    # Current lists first, then current strategies whose priorities are not sourced, then history.
-    out += [strategy_card(dataset, record) for record in in_force.itertuples(index=False)]
-    out += [unlisted_card(record) for record in unlisted.itertuples(index=False)]
-    out += [strategy_card(dataset, record) for record in shown[~shown["in_force"]].itertuples(index=False)]
-    out += related_strategies(dataset, code, strategies)
-    return out
-
-
-def unlisted_card(record) -> html.Div:
-    """A current strategy a page shows to exist, whose priority list could not be sourced: a gap."""
-    scope = "National strategy" if record.level == "national" else "Regional strategy"
-    meta = [f"{scope} · {record.territory} · {record.period} · current · priorities not yet sourced"]
-    if record.document_url:
-        meta += [" · ", html.A("strategy document", href=record.document_url, target="_blank", rel="noopener")]
-    sources = [u.strip() for u in record.source_urls.split("|") if u.strip()]
-    links = [html.A(f"source {n}" if len(sources) > 1 else "source", href=url, target="_blank", rel="noopener",
-                    className="source-link me-2") for n, url in enumerate(sources, 1)]
-    return html.Div([html.H4(record.title), html.P(meta, className="strategy-meta"),
-                     html.P(["No priority list: ", record.note, " "] + links, className="no-data")],
-                    className="strategy current unlisted")
-
-
-def code_title(code: dict) -> str:
-    how = "assigned by a person" if code["method"] == "curated" else f"proposed by the coder, score {code['score']:.2f}"
-    return f"{code['label']} ({how})"
-
-
-def strategy_card(dataset, record) -> html.Div:
-    status = ("current" if record.in_force else "superseded by a later list" if record.current
-              else "history (earlier period)")
-    items = []
-    for priority in dataset.priority_records(record.strategy_id):
-        badges = [html.Span(f"{TAXONOMY_NAMES[c['taxonomy']]} {c['code']}", title=code_title(c),
-                            className=f"code-badge code-{c['taxonomy']} code-{c['method']}")
-                  for c in priority["codes"] if c["method"] == "curated" or c["rank"] == 1]
-        source = priority["source_url"].split("|")[0].strip()
-        kind = {"secondary": " (secondary source)", "draft": " (draft)"}.get(priority["source_type"], "")
-        items.append(html.Li([
-            html.Span(priority["name"], className="priority-name"), html.Span(kind, className="text-muted"),
-            " ", html.A("source", href=source, target="_blank", rel="noopener", className="source-link"),
-            html.Div(priority["description"], className="priority-description") if priority["description"] else None,
-            html.Div(badges, className="badges"),
-        ]))
-    scope = "National strategy" if record.level == "national" else "Regional strategy"
-    meta = [f"{scope} · {record.territory} · {record.period} · {status}"
-            + (" · list partial" if record.completeness == "partial" else "")]
-    if record.document_url:
-        meta += [" · ", html.A("strategy document", href=record.document_url, target="_blank", rel="noopener")]
-    return html.Div([html.H4(record.title), html.P(meta, className="strategy-meta"), html.Ol(items, className="priority-list")],
-                    className=f"strategy {'current' if record.in_force else 'history'}")
-
-
-def related_strategies(dataset, code: str, strategies) -> list:
-    """A national strategy lists its country's regional ones; a regional one links to its national one."""
-    country = code[:2]
-    if len(code) == 2:
-        regional = dataset.regional_strategies_in(country)
-        if regional.empty:
-            return [html.P("No current regional strategy recorded in this country.", className="no-data")]
-        links = [html.Li(dcc.Link(f"{dataset.region_name(t.split()[0]) or t} — {title}",
-                                  href=f"?region={t.split()[0]}")) for t, title in zip(regional["territory"], regional["title"])]
-        return [html.H3(f"Regional strategies in {dataset.region_name(country)}"), html.Ul(links)]
-    national = dataset.national_strategy(country)
-    if national is None or (strategies["territory"] == country).all():
-        return []
-    return [html.P(["National strategy: ", dcc.Link(national["title"], href=f"?region={country}")],
-                   className="strategy-meta")]
+    return [table] + [html.Div(strategy_section(dataset, code), id=ids.STRATEGY)] + partnership_block(dataset, code)
 
 
 def outermost_list(dataset, state, year: int) -> list:
-    """The outermost regions: zoomable where the mirror has a boundary, else listed with their data."""
+    """The outermost regions: each drawn in its frame beside the map; listed here with their values."""
     meta = dataset.indicators[state.indicator]
     by_region = dataset.values_at(state.indicator, year)
-    values = by_region if state.mode == "indicator" else None
     items = []
-    for code, name in OUTERMOST_WITH_GEOMETRY.items():
-        value = values.get(code) if values is not None else None
-        items.append(html.Li([html.Strong(name), f" ({code}): ",
-                              format_value(value, meta.decimals) if values is not None else "",
-                              " — use the zoom button above"]))
-    for code, name in dataset.outermost_without_geometry():
+    missing = dict(dataset.outermost_without_geometry())
+    for frame in frames():
+        code = frame["code"]
         value = by_region.get(code)
         text = (format_value(value, meta.decimals) + f" {meta.unit}" if value is not None else "no data") \
             if state.mode == "indicator" else ""
-        link = dcc.Link(name.strip(), href=to_search(state.with_(region=code)), className="fw-bold")
-        items.append(html.Li([link, f" ({code}): ", text,
-                              html.Span(" — not drawn: its boundary is not in the mirror yet (outermost region)",
-                                        className="text-muted")]))
+        link = dcc.Link(frame["label"], href=to_search(state.with_(region=code)), className="fw-bold")
+        where = (" — not drawn: its boundary is not in the dataset" if code in missing
+                 else " — in its frame beside the map (zoom button above)")
+        items.append(html.Li([link, f" ({code}): ", text, html.Span(where, className="text-muted")]))
     return [html.Details([html.Summary("Outermost regions"), html.Ul(items)], open=False)]
 
 

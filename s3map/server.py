@@ -6,6 +6,8 @@ Kept apart from app_factory so that the page, callbacks and headers can be read 
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import os
 import re
@@ -85,6 +87,10 @@ def harden(app: dash.Dash, dataset) -> None:
         message = f"request body larger than {config.MAX_REQUEST_BYTES} bytes"
         return flask.jsonify({"error": message}), 413
 
+    api = server.extensions.get("s3map_api")  # /api/v1 is a Flask app of its own (s3map.api.mount_api)
+    if api is not None:
+        harden_api(api, ancestors)
+
     @server.route("/healthz")
     def healthz():
         response = flask.jsonify({"status": "ok", "dataset": version})
@@ -122,6 +128,38 @@ def serve_geometry_of_other_versions(server: flask.Flask, dataset) -> None:
                 response.headers["Cache-Control"] = f"public, max-age={ONE_YEAR}, immutable"
                 return response
         return None
+
+
+INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", re.S | re.I)
+
+
+def inline_script_hashes(html: str) -> list[str]:
+    """CSP hashes of a page's inline scripts (Swagger UI starts itself with one)."""
+    return [f"'sha256-{base64.b64encode(hashlib.sha256(body.encode()).digest()).decode()}'"
+            for body in INLINE_SCRIPT.findall(html) if body.strip()]
+
+
+def harden_api(api: flask.Flask, ancestors: list[str], swagger_path: str = "/api/v1/swagger") -> None:
+    """The same headers and size limit on the API: its HTML pages (docs, Swagger UI) run only their
+    own scripts, by hash; JSON and CSV answers get nosniff like everything else."""
+    api.config["MAX_CONTENT_LENGTH"] = config.MAX_REQUEST_BYTES
+    policy = {**CSP_BASE, "script-src": ["'self'"], "frame-ancestors": ["'self'", *ancestors]}
+    header = {}
+
+    @api.after_request
+    def api_headers(response: flask.Response) -> flask.Response:
+        response.headers.setdefault("Content-Security-Policy", header.get("csp", ""))
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+        if not ancestors:
+            response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
+        return response
+
+    with api.test_client() as client:  # the Swagger page's inline script, allowed by its hash
+        page = client.get(swagger_path)
+    if page.status_code == 200:
+        policy["script-src"] += inline_script_hashes(page.get_data(as_text=True))
+    header["csp"] = "; ".join(f"{name} {' '.join(values)}" for name, values in policy.items())
 
 
 class QuietRequestHandler(WSGIRequestHandler):

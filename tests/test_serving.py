@@ -131,3 +131,14 @@ def test_the_page_works_under_its_csp_in_chromium(production, browser):
     violations = browser.execute_script("return window.__csp")
     console = [e["message"] for e in browser.get_log("browser") if "Content Security Policy" in e["message"]]
     assert violations == [] and console == []
+
+
+def test_the_api_gets_the_same_headers_and_its_swagger_page_runs_under_its_csp(production, browser):
+    answer = requests.get(f"{production}/api/v1/regions?limit=1", timeout=10)
+    assert answer.status_code == 200 and answer.headers["X-Content-Type-Options"] == "nosniff"
+    csp = requests.get(f"{production}/api/v1/swagger", timeout=10).headers["Content-Security-Policy"]
+    assert not re.search(r"https?:|\*|'unsafe-eval'", csp) and "frame-ancestors 'self'" in csp
+    browser.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": RECORD_CSP_VIOLATIONS})
+    browser.get(f"{production}/api/v1/swagger")
+    WebDriverWait(browser, 30).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, ".opblock")) > 5)
+    assert browser.execute_script("return window.__csp") == []

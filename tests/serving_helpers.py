@@ -55,7 +55,7 @@ def wait_healthy(url: str, process: subprocess.Popen | None = None, timeout: flo
             response = requests.get(f"{url}/healthz", timeout=2)
             if response.status_code == 200:
                 return response.json()
-        except requests.ConnectionError:
+        except requests.RequestException:  # not listening yet, or still warming before the workers fork
             pass
         time.sleep(0.3)
     raise RuntimeError(f"{url} not healthy after {timeout} s")

@@ -10,10 +10,10 @@ import json
 from collections import Counter
 
 import pytest
+import requests
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from s3map.app_factory import create_app
 from s3map.security import PATTERN_INPUTS, check_callback_request, shape_for
 
 STATUSES: Counter = Counter()
@@ -35,15 +35,28 @@ SHAPED = {
 }
 
 
+class LiveClient:
+    """Requests to the session's live app (one Dash app per process: a second one would find the
+    callbacks already taken by the first)."""
+
+    def __init__(self, base: str):
+        self.base, self.session = base, requests.Session()
+
+    def get(self, path: str):
+        return self.session.get(self.base + path, timeout=30)
+
+    def post(self, path: str, data: bytes | str, content_type: str):
+        return self.session.post(self.base + path, data=data, headers={"Content-Type": content_type}, timeout=30)
+
+
 @pytest.fixture(scope="module")
-def app_client(dataset):
-    app = create_app(dataset)
-    return app.server.test_client()
+def app_client(live_server):
+    return LiveClient(live_server)
 
 
 @pytest.fixture(scope="module")
 def callbacks(app_client):
-    dependencies = app_client.get("/_dash-dependencies").json
+    dependencies = app_client.get("/_dash-dependencies").json()
     server_side = [d for d in dependencies if not d.get("clientside_function")]
     assert server_side, "no server-side callbacks found"
     return server_side
@@ -164,7 +177,7 @@ def test_the_issues_examples_are_refused_naming_the_input(app_client, callbacks)
                 "inputs": [{"id": component, "property": prop, "value": value}], "state": []}
         response = app_client.post("/_dash-update-component", data=json.dumps(body), content_type="application/json")
         assert response.status_code == 400
-        assert response.json["error"].startswith(f"ignored: {component}.{prop}: expected")
+        assert response.json()["error"].startswith(f"ignored: {component}.{prop}: expected")
 
 
 def test_pattern_inputs_cover_the_panel_controls():

@@ -27,6 +27,9 @@ REPO = config.PROJECT_ROOT
 CURATED_PL21 = {**GOOD, "region_name": "Małopolskie",
                 "strategy_title": "Regional Innovation Strategy of the Małopolska Region 2030 (RIS 2030 / RSI WM 2030)",
                 "priority_name": "Quantum sensing"}
+# A curated strategy (seed.csv) that no hand-curated side table refers to: it can be replaced.
+CURATED_AT11 = {**GOOD, "country": "AT", "nuts_code": "AT11", "region_name": "Burgenland", "period": "2015-2025",
+                "strategy_title": "FTI-Strategie Burgenland 2025", "priority_name": "Quantum sensing"}
 
 
 @pytest.fixture()
@@ -90,19 +93,30 @@ def test_a_row_matching_a_curated_strategy_is_refused_without_replace(tmp_path, 
 
 @pytest.mark.rebuild
 def test_replace_swaps_the_curated_strategy_for_the_imported_rows(tmp_path, scratch):
-    path = table(tmp_path, [CURATED_PL21], "pl21.csv")
+    path = table(tmp_path, [CURATED_AT11], "at11.csv")
     messages = []
     import_table(str(path), replace=True, log=messages.append)
     built = tmp_path / "build"
     strategies = pd.read_parquet(built / "strategies.parquet")
     priorities = pd.read_parquet(built / "priorities.parquet")
-    pl21 = strategies[(strategies["territory"] == "PL21") & (strategies["period"] == "2021-2030")]
-    assert len(pl21) == 1
-    names = priorities.loc[priorities["strategy_id"] == pl21["strategy_id"].iloc[0], "name"].tolist()
+    at11 = strategies[(strategies["territory"] == "AT11") & (strategies["period"] == "2015-2025")]
+    assert len(at11) == 1
+    names = priorities.loc[priorities["strategy_id"] == at11["strategy_id"].iloc[0], "name"].tolist()
     assert names == ["Quantum sensing"]  # replaced, not merged into the curated list
-    east = pd.read_csv(scratch / "priorities" / "east.csv", dtype=str, keep_default_na=False)
-    assert not ((east["nuts_code"] == "PL21") & (east["period"] == "2021-2030")).any()
-    assert any(m.startswith("replaced 1 strategy from east.csv") for m in messages)
+    seed = pd.read_csv(scratch / "priorities" / "seed.csv", dtype=str, keep_default_na=False)
+    assert not ((seed["nuts_code"] == "AT11") & (seed["period"] == "2015-2025")).any()
+    assert any(m.startswith("replaced 1 strategy from seed.csv") for m in messages)
+
+
+def test_replace_is_refused_when_curated_side_tables_refer_to_the_strategy(tmp_path, scratch, dataset, monkeypatch):
+    monkeypatch.setenv("S3MAP_DATA", str(dataset.folder))
+    path = table(tmp_path, [CURATED_PL21], "pl21.csv")
+    with pytest.raises(BuildError, match=r"pl21.csv: cannot replace strategy PL21-2021-\w+: hand-curated rows refer "
+                                         r"to its priorities in .*priority_descriptions.csv \(\d+ rows\)"):
+        import_table(str(path), replace=True, log=lambda *_: None)
+    assert (scratch / "priorities" / "east.csv").read_bytes() == (
+        config.PROJECT_ROOT / "data" / "s3" / "priorities" / "east.csv").read_bytes()
+    assert not (scratch / "priorities" / "import_pl21.csv").exists()
 
 
 def test_formula_text_is_kept_as_text_and_neutralised_in_csv_exports():

@@ -22,7 +22,7 @@ from pathlib import Path
 import pandas as pd
 
 from s3map.data.errors import BuildError
-from s3map.data.strategies import (OPTIONAL_COLUMNS, REQUIRED_COLUMNS, priorities_dir, read_flat,
+from s3map.data.strategies import (OPTIONAL_COLUMNS, REQUIRED_COLUMNS, priorities_dir, read_flat, strategy_id,
                                    territories, validate_flat)
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
@@ -99,6 +99,28 @@ def matching_strategies(frame: pd.DataFrame, existing: dict[Path, pd.DataFrame])
     return found
 
 
+def check_nothing_depends_on(existing: dict[Path, pd.DataFrame], matches: dict[Path, set[str]], file: str) -> None:
+    """Refuse to replace a strategy that hand-curated side tables (descriptions, reviewed codes,
+    documents) refer to by id: they would be orphaned, and the rebuild would stop on them."""
+    ids = set()
+    for table, keys in matches.items():
+        rows = existing[table][strategy_key(existing[table]).isin(keys)]
+        ids |= {strategy_id(n, p, t) for n, p, t in zip(rows["nuts_code"], rows["period"], rows["strategy_title"])}
+    curated = priorities_dir().parent
+    users = {}
+    for side in sorted(curated.rglob("*.csv")):
+        if priorities_dir() in side.parents:
+            continue
+        text = side.read_text(encoding="utf-8", errors="replace")
+        hits = sum(text.count(sid) for sid in ids)
+        if hits:
+            users[side.relative_to(curated).as_posix()] = hits
+    if users:
+        listed = ", ".join(f"{name} ({count} rows)" for name, count in users.items())
+        raise BuildError(file, f"cannot replace strategy {', '.join(sorted(ids))}: hand-curated rows refer to "
+                               f"its priorities in {listed}; edit or remove those first; nothing was imported")
+
+
 def check_table(path: Path, known_regions: set[str], replace: bool = False,
                 name: str | None = None) -> tuple[pd.DataFrame, dict]:
     """The valid imported table and the existing strategies it replaces (table -> keys)."""
@@ -117,6 +139,8 @@ def check_table(path: Path, known_regions: set[str], replace: bool = False,
                                                                   frame["nuts_code"], frame["period"], keys)
                     if key in matched]
         raise TableRejected(path.name, sorted(set(problems)))
+    if matches:
+        check_nothing_depends_on(existing, matches, path.name)
     kept = [table[~strategy_key(table).isin(matches.get(p, set()))] for p, table in existing.items()]
     combined = pd.concat(kept + [frame], ignore_index=True)
     problems = [(row, reason) for file, row, reason in validate_flat(combined, known_regions) if file == path.name]

@@ -178,7 +178,7 @@ def _switch(link: Path, target: Path) -> None:
 
 
 LEASE_FILE = ".in-use"
-BUILD_LOCK = ".build-lock"
+BUILD_LOCK = ".lock"
 _held_versions: list[int] = []  # open lease files: the lock lives as long as this process (and its forks)
 
 
@@ -236,7 +236,7 @@ class BuildLock:
 
     def __init__(self, builds: Path):
         builds.mkdir(parents=True, exist_ok=True)
-        self.path = builds / BUILD_LOCK
+        self.path = builds.with_name(builds.name.removesuffix(".versions") + BUILD_LOCK)  # data/build.lock
         self.handle = None
 
     def __enter__(self):
@@ -245,7 +245,7 @@ class BuildLock:
             fcntl.flock(self.handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             self.handle.close()
-            raise BuildError(str(self.path.parent), "another build is running; try again when it has finished")
+            raise BuildError(str(self.path), "another build is running; try again when it has finished")
         return self
 
     def __exit__(self, *exc):

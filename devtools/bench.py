@@ -15,8 +15,8 @@ from __future__ import annotations
 import argparse
 import logging
 import json
-import socket
 import statistics
+import sys
 import threading
 import time
 import urllib.request
@@ -27,7 +27,10 @@ import plotly.io
 from flask import request
 from werkzeug.serving import make_server
 
+from devtools.ports import free_port
 from devtools.browser import start_browser
+from devtools.lighthouse import main as lighthouse_main
+from devtools.loadbench import main as load_main
 from s3map.analysis import partners, peers
 from devtools.api_bench import api_timings, print_api_table
 from s3map.app_factory import create_app
@@ -74,12 +77,6 @@ INTERACTIONS = {
     "filter": ("filter-country", [{"value": ["PL", "CZ", "SK"]}, {"value": ["ES", "PT"]}]),
 }
 START_URL = "/?indicator=gerd_pc_gdp"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _callback_exchanges(driver) -> list[dict]:
@@ -143,7 +140,7 @@ def run(repeat: int = 15) -> dict:
         return app.server.response_class(naive_figure_json(dataset, request.args.get("search", "")),
                                          mimetype="application/json")
 
-    port = _free_port()
+    port = free_port()
     server = make_server("127.0.0.1", port, app.server, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{port}"
@@ -263,6 +260,11 @@ def print_table(results: dict) -> None:
 
 
 def main(argv=None) -> None:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["load"]:  # the load benchmark: many users, dev server vs gunicorn vs nginx + 2 instances
+        return load_main(argv[1:])
+    if argv[:1] == ["lighthouse"]:  # first-load figures, the naive first load measured beside them
+        return lighthouse_main(["--baseline", *argv[1:]])
     parser = argparse.ArgumentParser(prog="python -m devtools.bench", description=__doc__)
     parser.add_argument("--json", help="write the results to this file")
     parser.add_argument("--repeat", type=int, default=15)

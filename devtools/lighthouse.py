@@ -26,8 +26,8 @@ from pathlib import Path
 
 from werkzeug.serving import make_server
 
-from devtools.bench import _free_port
 from devtools.browser import chromium_binary
+from devtools.ports import free_port
 from s3map import config, plotly_bundle
 from s3map.app_factory import create_app
 
@@ -87,7 +87,7 @@ def naive_app():
 def serve_app(naive: bool = False) -> tuple[str, object]:
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     app = naive_app() if naive else create_app()
-    port = _free_port()
+    port = free_port()
     server = make_server("127.0.0.1", port, app.server, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return f"http://127.0.0.1:{port}/", server

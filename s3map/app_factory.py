@@ -13,9 +13,11 @@ from s3map.analysis.peers import similar_regions
 from s3map.api import mount_api
 from s3map.callbacks import controller, search  # noqa: F401  (importing them registers the callbacks)
 from s3map.callbacks import exports  # noqa: F401  (the download links follow the address)
-from s3map.data.build import PRECOMPRESSED
+from s3map.data.build import PRECOMPRESSED, hold_version
 from s3map.data.store import get_dataset
+from s3map.server import harden
 from s3map.ui.layout import build_layout
+from s3map.ui.panel import region_details
 
 ASSETS = config.PROJECT_ROOT / "assets"
 BOOTSTRAP_CSS = Path(__import__("flask_bootstrap").__file__).parent / "static" / "bootstrap5" / "css"
@@ -45,6 +47,8 @@ def create_app(dataset=None) -> dash.Dash:
         "{%css%}", "{%css%}\n        " + plotly_bundle.preload_links(
             [f"/geo/{dataset.geo_files[level]}" for level in ("0", "2")]), 1)
     app.layout = build_layout(dataset)
+    harden(app, dataset)  # security headers, 413 limit, /healthz
+    hold_version(dataset.folder)  # builds meanwhile keep this version (and its GeoJSON) on disk
     warm_up(dataset)
     return app
 
@@ -53,6 +57,17 @@ def warm_up(dataset) -> None:
     """Derived tables every first request would otherwise pay for (ranks, filters, peers' z-scores)."""
     dataset.warm_up()
     similar_regions(dataset, "PL21", 1)
+
+
+def warm_views(dataset=None) -> int:
+    """Build what every visitor of a region asks for first (its panel details), for every EU NUTS 2
+    region: ~5 s and ~30 MB once. gunicorn calls it in the master before forking (gunicorn.conf.py),
+    so every worker starts with them instead of building each one per process. Returns the count."""
+    dataset = dataset or get_dataset()
+    codes = list(dataset.nuts2_eu_drawn)
+    for code in codes:
+        region_details(dataset, code)
+    return len(codes)
 
 
 def register_static_routes(server: flask.Flask, dataset) -> None:

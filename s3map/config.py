@@ -30,8 +30,8 @@ def raw_dir() -> Path:
 
 
 def curated_dir() -> Path:
-    """The project's own hand-curated S3 tables (committed)."""
-    return PROJECT_ROOT / "data" / "s3"
+    """The project's own hand-curated S3 tables (committed; `S3MAP_CURATED` points elsewhere, e.g. a scratch copy)."""
+    return Path(os.environ.get("S3MAP_CURATED", PROJECT_ROOT / "data" / "s3"))
 
 
 def as_of() -> date:
@@ -51,3 +51,35 @@ def as_of() -> date:
 DEBUG = os.environ.get("S3MAP_DEBUG", "") == "1"
 HOST = os.environ.get("S3MAP_HOST", "127.0.0.1")
 PORT = int(os.environ.get("S3MAP_PORT", "8050"))
+
+# ---- serving (gunicorn, headers, limits) --------------------------------------------------------
+
+
+def workers() -> int:
+    """gunicorn worker processes (`S3MAP_WORKERS`, default CPUs + 1, at most 8).
+
+    Callbacks are CPU work and each process keeps its own caches of derived views, so more processes
+    than cores only split the caches; threads (S3MAP_THREADS) carry the concurrency."""
+    configured = os.environ.get("S3MAP_WORKERS", "").strip()
+    if configured:
+        return max(1, int(configured))
+    return min(8, (os.cpu_count() or 1) + 1)
+
+
+def frame_ancestors() -> list[str]:
+    """Sites allowed to embed the app in a frame (`S3MAP_FRAME_ANCESTORS`, space-separated origins,
+    e.g. "https://forum.example.eu"); by default only the app itself."""
+    return os.environ.get("S3MAP_FRAME_ANCESTORS", "").split()
+
+
+# Callback POSTs are a few kilobytes; anything far larger is refused with 413 before it is read.
+MAX_REQUEST_BYTES = int(os.environ.get("S3MAP_MAX_REQUEST_BYTES", str(1 << 20)))
+
+
+def threads() -> int:
+    """Threads per gunicorn worker (`S3MAP_THREADS`, default 4)."""
+    return max(1, int(os.environ.get("S3MAP_THREADS", "4")))
+
+
+ACCESS_LOG = os.environ.get("S3MAP_ACCESS_LOG", "") == "1"
+WARM_VIEWS = os.environ.get("S3MAP_WARM", "1") != "0"

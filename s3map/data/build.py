@@ -3,10 +3,15 @@
 Everything is written into a fresh folder beside the current dataset; only when every step has
 passed is the `data/build` link switched to it (one rename). A failed build leaves the previous
 dataset as it was.
+
+Versions on disk: the newest, the previous one, and any version a running process holds (a
+shared lock on its `.in-use` file, taken by the app at start and inherited by gunicorn's workers).
+Those are never removed, so a server keeps serving its geometry whatever builds happen meanwhile.
 """
 
 from __future__ import annotations
 
+import fcntl
 import gzip
 import hashlib
 import json
@@ -172,10 +177,80 @@ def _switch(link: Path, target: Path) -> None:
     os.replace(temporary, link)
 
 
-def _clean_old_builds(builds: Path, keep: set[Path]) -> None:
+LEASE_FILE = ".in-use"
+BUILD_LOCK = ".lock"
+_held_versions: list[int] = []  # open lease files: the lock lives as long as this process (and its forks)
+
+
+def hold_version(folder: Path) -> None:
+    """Mark a dataset version as in use by this process, so no build removes it while it runs."""
+    folder = Path(folder)
+    if folder.parent.name.endswith(".versions") and folder.is_dir():
+        descriptor = os.open(folder / LEASE_FILE, os.O_RDWR | os.O_CREAT, 0o644)
+        fcntl.flock(descriptor, fcntl.LOCK_SH)
+        _held_versions.append(descriptor)
+
+
+def version_in_use(folder: Path) -> bool:
+    """True when some running process holds this version (its shared lock blocks ours)."""
+    lease = folder / LEASE_FILE
+    if not lease.is_file():
+        return False
+    with open(lease, "a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(handle, fcntl.LOCK_UN)
+    return False
+
+
+def _clean_old_builds(builds: Path, keep: set[Path]) -> list[str]:
+    """Remove versions that are neither kept nor held by a running process; return what was kept for that."""
+    held = []
     for folder in builds.iterdir():
-        if folder not in keep and folder.is_dir():
+        if folder in keep or not folder.is_dir():
+            continue
+        if version_in_use(folder):
+            held.append(folder.name)
+        else:
             shutil.rmtree(folder, ignore_errors=True)
+    return held
+
+
+def verify_inputs(sources: dict[str, Source], mirror: Path | None) -> int:
+    """Check every local upstream copy against its checksum (a dataset that is up to date may still
+    sit on a mirror file corrupted since); return how many were checked. Raises SourceError."""
+    mirror = config.mirror_dir() if mirror is None else mirror
+    checked = 0
+    for source in sources.values():
+        local = [folder / source.mirror_path for folder in (mirror, config.raw_dir()) if folder is not None]
+        if any(path.is_file() for path in local):
+            fetch(source, mirror=mirror)  # verifies; a corrupt download-cache copy is fetched again
+            checked += 1
+    return checked
+
+
+class BuildLock:
+    """One build at a time per dataset folder (a second one is told, not queued)."""
+
+    def __init__(self, builds: Path):
+        builds.mkdir(parents=True, exist_ok=True)
+        self.path = builds.with_name(builds.name.removesuffix(".versions") + BUILD_LOCK)  # data/build.lock
+        self.handle = None
+
+    def __enter__(self):
+        self.handle = open(self.path, "a")
+        try:
+            fcntl.flock(self.handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            self.handle.close()
+            raise BuildError(str(self.path), "another build is running; try again when it has finished")
+        return self
+
+    def __exit__(self, *exc):
+        fcntl.flock(self.handle, fcntl.LOCK_UN)
+        self.handle.close()
 
 
 def build(force: bool = False, mirror: Path | None = None, log=print) -> Path:
@@ -186,16 +261,24 @@ def build(force: bool = False, mirror: Path | None = None, log=print) -> Path:
     fingerprint = _fingerprint(sources, _curated_files())
     current = link / "fingerprint"
     if not force and current.is_file() and current.read_text().strip() == fingerprint:
-        log(f"dataset up to date: {link}")
+        checked = verify_inputs(sources, mirror)
+        log(f"dataset up to date: {link} ({checked} upstream files verified against their checksums)")
         return link
 
-    paths = {key: fetch(source, mirror=mirror) for key, source in sources.items()}
     builds = link.parent / (link.name + ".versions")
-    builds.mkdir(parents=True, exist_ok=True)
+    with BuildLock(builds):
+        return _build_new_version(link, builds, sources, fingerprint, mirror, started, log)
+
+
+def _build_new_version(link: Path, builds: Path, sources: dict[str, Source], fingerprint: str,
+                       mirror: Path | None, started: float, log) -> Path:
+    for leftover in builds.glob("*.partial"):  # from a build killed outright (SIGKILL, power cut)
+        shutil.rmtree(leftover, ignore_errors=True)
+    paths = {key: fetch(source, mirror=mirror) for key, source in sources.items()}
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%f")
     staging = builds / f"{stamp}.partial"
-    staging.mkdir()
     try:
+        staging.mkdir()
         regions, geometry = build_geometry(paths, staging, sources)
         regions.to_parquet(staging / "regions.parquet", index=False)
         build_indicators(paths, regions, sources, staging)
@@ -222,14 +305,14 @@ def build(force: bool = False, mirror: Path | None = None, log=print) -> Path:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     final = builds / stamp
-    # A server started on the previous build keeps serving its geometry files from that folder,
-    # so the previous build stays until the next one; older ones go.
+    # The previous build stays (a quick way back); older ones go unless a running server holds them.
     previous = link.resolve() if link.is_symlink() else None
     os.replace(staging, final)
     _switch(link, final)
-    _clean_old_builds(builds, {final, previous})
-    log(f"dataset built in {time.perf_counter() - started:.1f} s: {link}")
+    held = _clean_old_builds(builds, {final, previous})
+    kept = f"; kept {len(held)} older version(s) still in use by a running server" if held else ""
+    log(f"dataset built in {time.perf_counter() - started:.1f} s: {link}{kept}")
     return link
 
 
-__all__ = ["build", "BuildError", "SourceError"]
+__all__ = ["build", "hold_version", "version_in_use", "BuildError", "SourceError"]

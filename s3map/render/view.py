@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
+
 from dash import Patch, no_update
 
 from s3map.figures.map import apply_update
@@ -16,13 +18,36 @@ SHOWN = {"display": "block"}
 HIDDEN = {"display": "none"}
 
 
+_TABS: OrderedDict = OrderedDict()  # (dataset, tab, what it reads) -> built tab, most recent last
+TAB_CACHE_SIZE = 64
+
+
+def cached_tab(dataset, key: tuple, build):
+    """Analysis tabs (charts, rankings) are the same for every visitor with the same inputs: build once."""
+    key = (id(dataset), *key)
+    if key in _TABS:
+        _TABS.move_to_end(key)
+        return _TABS[key]
+    _TABS[key] = value = build()
+    if len(_TABS) > TAB_CACHE_SIZE:
+        _TABS.popitem(last=False)
+    return value
+
+
 def panel_content(state, year: int, dataset) -> list:
     if state.tab == "compare":
-        return compare_tab(dataset, state)
+        return cached_tab(dataset, ("compare", state.compare, state.indicator), lambda: compare_tab(dataset, state))
+    # A selection that is not one NUTS 2 region gets links built from the whole view: not shared.
+    nuts2 = state.region is not None and dataset.nuts2_of(state.region) == state.region
     if state.tab == "peers":
-        return peers_tab(dataset, state)
+        if not nuts2:
+            return peers_tab(dataset, state)
+        return cached_tab(dataset, ("peers", state.region, state.peers, state.exclude_own_country, state.order),
+                          lambda: peers_tab(dataset, state))
     if state.tab == "specialisation":
-        return specialisation_tab(dataset, state)
+        if not nuts2:
+            return specialisation_tab(dataset, state)
+        return cached_tab(dataset, ("specialisation", state.region), lambda: specialisation_tab(dataset, state))
     return region_panel(dataset, state.region, state) if state.region else empty_panel()
 
 

@@ -17,6 +17,7 @@ from s3map.figures.map import format_value
 from s3map.state import to_search
 from s3map.ui import ids
 from s3map.ui.panel import peer_controls, rank_text, stale_mark
+from s3map.data.csv_safe import neutralise_frame
 
 GRAPH_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
 METHOD = ("Peers are found on structural conditions that a region cannot change quickly, after the S3 Platform's "
@@ -112,7 +113,7 @@ def compare_csv(dataset, regions: list[str]) -> str:
     out.write("# S3 Observatory comparison export. Empty value = no data in the source (not zero).\n")
     out.write("# Boundaries © EuroGeographics; data: Source: Eurostat; European Commission (RIS 2023). "
               "Each row names its source file.\n")
-    frame.to_csv(out, index=False)
+    neutralise_frame(frame).to_csv(out, index=False)  # no cell opens as a spreadsheet formula
     return out.getvalue()
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
@@ -73,6 +75,23 @@ def empty_panel(initial: bool = False) -> list:
 def region_panel(dataset, code: str, state=None) -> list:
     name = dataset.region_name(code) or code
     group, group_region = dataset.ris_group_of(code)
+    in_compare = state is not None and code in state.compare
+    add = dbc.Button("In comparison ✓" if in_compare else "Add to comparison", size="sm", color="primary",
+                     outline=True, disabled=in_compare or (state is not None and len(state.compare) >= MAX_COMPARE),
+                     id={"type": ids.COMPARE_ADD, "index": code}, className="me-2")
+    header = [html.H2(name, id=ids.PANEL_TITLE, className="panel-title"),
+              html.Div([html.Span(code, className="badge bg-secondary me-2"),
+                        html.Span((f"RIS 2023: {group} innovator" + (f" ({group_region})" if group_region != code else ""))
+                                  if group else "RIS 2023: no data",
+                                  className=f"badge ris-{(group or 'none').lower()} me-2"), add],
+                       className="mb-2")]
+    return header + region_details(dataset, code)
+
+
+@lru_cache(maxsize=256)
+def region_details(dataset, code: str) -> list:
+    """Indicator table, strategy and partnerships of a region: data only, the same for every visitor,
+    so built once per region and process ("Add to comparison" rebuilds only the header's button)."""
     rows = []
     for record in dataset.region_profile(code):
         shown = record["region_shown"]
@@ -95,18 +114,8 @@ def region_panel(dataset, code: str, state=None) -> list:
     table = dbc.Table([html.Thead(html.Tr([html.Th("Indicator"), html.Th("Value, year"),
                                            html.Th("EU rank"), html.Th("Trend")])),
                        html.Tbody(rows)], id=ids.INDICATOR_TABLE, size="sm", className="indicator-table")
-    in_compare = state is not None and code in state.compare
-    add = dbc.Button("In comparison ✓" if in_compare else "Add to comparison", size="sm", color="primary",
-                     outline=True, disabled=in_compare or (state is not None and len(state.compare) >= MAX_COMPARE),
-                     id={"type": ids.COMPARE_ADD, "index": code}, className="me-2")
-    header = [html.H2(name, id=ids.PANEL_TITLE, className="panel-title"),
-              html.Div([html.Span(code, className="badge bg-secondary me-2"),
-                        html.Span((f"RIS 2023: {group} innovator" + (f" ({group_region})" if group_region != code else ""))
-                                  if group else "RIS 2023: no data",
-                                  className=f"badge ris-{(group or 'none').lower()} me-2"), add],
-                       className="mb-2")]
     # What a policymaker opens the panel for comes first: the strategy, then the indicators.
-    return (header + [html.Div(strategy_section(dataset, code), id=ids.STRATEGY)]
+    return ([html.Div(strategy_section(dataset, code), id=ids.STRATEGY)]
             + [html.H3("Indicators"), html.Div(table, className="table-scroll")] + partnership_block(dataset, code))
 
 

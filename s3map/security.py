@@ -103,6 +103,7 @@ INPUTS = {
     (ids.CATEGORY, "value"): optional(one_of(texts, text)),
     (ids.PARTNERSHIP, "value"): optional(text),
     (ids.REGION_SEARCH, "value"): optional(text),
+    (ids.REGION_SEARCH, "search_value"): optional(text),  # what is typed: options follow it
     (ids.CLEAR_FILTERS, "n_clicks"): optional(count),
     (ids.MAP, "clickData"): optional(click_data),
     (ids.MAP, "relayoutData"): optional(any_dict),
@@ -120,6 +121,7 @@ PATTERN_INPUTS = {
     (ids.PEER_COUNT, "value"): optional(number),
     (ids.PEER_OWN, "value"): optional(one_of(texts, flag)),
     (ids.PARTNER_ORDER, "value"): optional(text),
+    (ids.CHART_INDICATOR, "value"): optional(text),
 }
 
 

@@ -8,5 +8,6 @@ if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; the
   $sudo_cmd apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium chromium-driver >/dev/null
 fi
+scripts/install-nginx.sh  # the two-instance test puts nginx in front of two app servers
 scripts/setup.sh requirements-test.txt
 exec .venv/bin/python -m pytest "$@"

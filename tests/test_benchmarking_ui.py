@@ -87,3 +87,32 @@ def test_a_land_or_country_selection_is_analysed_through_its_nuts2_region(datase
     panel = render_for("?region=DE2&tab=specialisation", {}, dataset)["panel"]
     text = str(panel)
     assert "spans 7 NUTS 2 regions" in text and "region=DE21" in text and "tab=specialisation" in text
+
+
+def _chart_fonts(panel) -> list:
+    found = []
+
+    def walk(node):
+        figure = getattr(node, "figure", None)
+        if figure is not None:
+            found.append(figure.layout.font.size)
+        children = getattr(node, "children", None)
+        for child in children if isinstance(children, list) else [children]:
+            if child is not None and not isinstance(child, str):
+                walk(child)
+    for node in panel:
+        walk(node)
+    return found
+
+
+def test_cached_analysis_tabs_follow_presenter_mode_and_the_charts_indicator(dataset):
+    # A tab cached for the laptop view must not be served to the projector (type size), nor a chart
+    # built for one indicator to a view that chose another.
+    base = "?region=PL21&compare=PL21,CZ06&tab=compare"
+    laptop = _chart_fonts(render_for(base, {}, dataset)["panel"])
+    projector = _chart_fonts(render_for(base + "&present=1", {}, dataset)["panel"])
+    assert laptop and projector and max(laptop) < 18 <= min(projector)
+    gerd = str(render_for(base + "&chart=gerd_pc_gdp", {}, dataset)["panel"])
+    assert "over time" in gerd and gerd != str(render_for(base + "&chart=unemployment_rate", {}, dataset)["panel"])
+    peers = _chart_fonts(render_for("?region=PL21&tab=peers&present=1", {}, dataset)["panel"])
+    assert peers and min(peers) >= 18

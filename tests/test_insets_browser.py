@@ -67,8 +67,9 @@ def test_click_guadeloupe_in_its_frame_opens_its_panel(live_server, browser, dat
     assert drawn["left"] <= spot["x"] <= drawn["right"] and drawn["top"] <= spot["y"] <= drawn["bottom"]
     frame = next(f for f in frames() if f["label"] == "Guadeloupe")
     corners = [browser.execute_script(PAGE_POINT, x, y) for x, y in frame["outline"]]
-    assert min(c["x"] for c in corners) < drawn["left"] and drawn["right"] < max(c["x"] for c in corners)
-    assert min(c["y"] for c in corners) < drawn["top"] and drawn["bottom"] < max(c["y"] for c in corners)
+    # Within a pixel: Saint-Martin, Guadeloupe's northernmost part, is drawn against the frame's top edge.
+    assert min(c["x"] for c in corners) - 1 < drawn["left"] and drawn["right"] < max(c["x"] for c in corners) + 1
+    assert min(c["y"] for c in corners) - 1 < drawn["top"] and drawn["bottom"] < max(c["y"] for c in corners) + 1
     labels = [t.text for t in browser.find_elements(By.CSS_SELECTOR, "#map g.scattergeo text")]
     assert {"Guadeloupe", "Canarias", "Mayotte", "Açores"} <= set(labels)
 

@@ -23,7 +23,8 @@ TAB_CACHE_SIZE = 64
 
 
 def cached_tab(dataset, key: tuple, build):
-    """Analysis tabs (charts, rankings) are the same for every visitor with the same inputs: build once."""
+    """Analysis tabs (charts, rankings) are the same for every visitor with the same inputs: build once.
+    The key names every state field the tab reads (presenter mode sets the charts' type size)."""
     key = (id(dataset), *key)
     if key in _TABS:
         _TABS.move_to_end(key)
@@ -36,18 +37,20 @@ def cached_tab(dataset, key: tuple, build):
 
 def panel_content(state, year: int, dataset) -> list:
     if state.tab == "compare":
-        return cached_tab(dataset, ("compare", state.compare, state.indicator), lambda: compare_tab(dataset, state))
+        return cached_tab(dataset, ("compare", state.compare, state.indicator, state.chart, state.present),
+                          lambda: compare_tab(dataset, state))
     # A selection that is not one NUTS 2 region gets links built from the whole view: not shared.
     nuts2 = state.region is not None and dataset.nuts2_of(state.region) == state.region
     if state.tab == "peers":
         if not nuts2:
             return peers_tab(dataset, state)
-        return cached_tab(dataset, ("peers", state.region, state.peers, state.exclude_own_country, state.order),
-                          lambda: peers_tab(dataset, state))
+        return cached_tab(dataset, ("peers", state.region, state.peers, state.exclude_own_country, state.order,
+                                    state.present), lambda: peers_tab(dataset, state))
     if state.tab == "specialisation":
         if not nuts2:
             return specialisation_tab(dataset, state)
-        return cached_tab(dataset, ("specialisation", state.region), lambda: specialisation_tab(dataset, state))
+        return cached_tab(dataset, ("specialisation", state.region, state.present),
+                          lambda: specialisation_tab(dataset, state))
     return region_panel(dataset, state.region, state) if state.region else empty_panel()
 
 

@@ -20,7 +20,8 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from s3map.data.export import EUROSTAT_FLAGS, EUROSTAT_FLAGS_URL, formula_safe, indicator_citations
+from s3map.data.csv_safe import neutralise_frame
+from s3map.data.export import EUROSTAT_FLAGS, EUROSTAT_FLAGS_URL, indicator_citations
 from s3map.figures.map import (
     ATTRIBUTION, QUANTILES, apply_update, base_figure, format_value, quantile_breaks, selection_update, view_update,
 )
@@ -84,7 +85,7 @@ def header_block(state: ViewState, dataset, notices: list[str], what: str, extra
 def _csv(header: str, frame: pd.DataFrame) -> str:
     out = io.StringIO()
     out.write(header)
-    formula_safe(frame).to_csv(out, index=False, lineterminator="\n")
+    neutralise_frame(frame).to_csv(out, index=False, lineterminator="\n")
     return out.getvalue()
 
 

@@ -13,7 +13,9 @@ import pytest
 from frictionless import validate
 
 from s3map.api import mount_api
-from s3map.data.export import EUROSTAT_FLAGS, download_path, formula_safe, neutralise_formula
+from s3map.data.csv_safe import neutralise as neutralise_formula
+from s3map.data.csv_safe import neutralise_frame as formula_safe
+from s3map.data.export import EUROSTAT_FLAGS, download_path
 
 
 @pytest.fixture(scope="module")

@@ -22,6 +22,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from s3map.data.csv_safe import neutralise_frame
+
 EUROSTAT_FLAGS_URL = "https://ec.europa.eu/eurostat/web/main/data/database"
 EUROSTAT_DATASET_URL = "https://ec.europa.eu/eurostat/databrowser/view/{code}/default/table"
 EUROSTAT_REUSE_URL = "https://ec.europa.eu/eurostat/about-us/policies/copyright"
@@ -62,25 +64,6 @@ NON_EUROSTAT_SOURCES = {
 }
 SOURCE_KEYS = {"ris_2023": "rii", "rci_2022": "rci", "nace_rev2": "nace"}  # sources.toml id -> key above
 DATASET_CODE = re.compile(r"\(([a-z][a-z0-9_]*\d[a-z0-9_]*)\)")  # nama_10r_2gdp, tgs00042, sbs_r_nuts2021
-
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise_formula(cell):
-    """A text cell a spreadsheet would run as a formula gets a leading apostrophe; other cells pass."""
-    if isinstance(cell, str) and cell.startswith(FORMULA_START):
-        return "'" + cell
-    return cell
-
-
-def formula_safe(frame: pd.DataFrame) -> pd.DataFrame:
-    """The text columns of a table, neutralised (numbers stay numbers: -1.5 is a value, not a formula)."""
-    out = frame.copy()
-    for column in out.columns:
-        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
-            out[column] = out[column].map(neutralise_formula, na_action="ignore")
-    return out
-
 
 def eurostat_dataset_code(title: str) -> str | None:
     found = DATASET_CODE.findall(title or "")
@@ -349,7 +332,7 @@ def _csv_bytes(frame: pd.DataFrame, fields: list[dict]) -> bytes:
             out[f["name"]] = column.map(lambda v: "" if pd.isna(v) else ("true" if v else "false"))
         elif f["type"] == "integer":
             out[f["name"]] = pd.to_numeric(column, errors="coerce").astype("Int64")
-    return formula_safe(out).to_csv(index=False, lineterminator="\n").encode("utf-8")
+    return neutralise_frame(out).to_csv(index=False, lineterminator="\n").encode("utf-8")
 
 
 def datapackage_descriptor(dataset, tables: list[dict]) -> dict:

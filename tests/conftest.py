@@ -25,6 +25,7 @@ from s3map.data.store import get_dataset
 REPO = Path(__file__).resolve().parent.parent
 BROWSER_FIXTURES = {"browser", "live_server"}
 REBUILD_FIXTURES = {"built", "scratch_project"}  # scratch_project: the importer reads the upstream files
+SLOW_FIXTURES = {"production"}  # starts gunicorn with its workers
 
 
 def pytest_collection_modifyitems(items):
@@ -34,6 +35,8 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.browser)
         if fixtures & REBUILD_FIXTURES:
             item.add_marker(pytest.mark.rebuild)
+        if fixtures & SLOW_FIXTURES:
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope="session")

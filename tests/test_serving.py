@@ -91,6 +91,7 @@ def test_a_request_larger_than_the_limit_is_answered_413_without_being_read(prod
     assert just_over.status_code == 413 and "larger than" in just_over.json()["error"]
 
 
+@pytest.mark.slow  # starts gunicorn
 def test_sites_allowed_to_embed_the_app_are_a_setting(dataset):
     with production_server(workers=1, S3MAP_FRAME_ANCESTORS="https://forum.example.eu") as url:
         headers = requests.get(url, timeout=10).headers

@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from s3map import config
+from s3map.data.curated_csv import read_curated_csv
 from s3map.data.errors import BuildError
 
 REQUIRED_COLUMNS = ["country", "nuts_code", "region_name", "strategy_title", "period", "level",
@@ -397,22 +398,6 @@ DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 def is_http(text: str) -> bool:
     return text.startswith(("http://", "https://"))
-
-
-def read_curated_csv(path: Path, columns: list[str]) -> pd.DataFrame:
-    """A curated CSV (FORMATS.md) as stripped strings with a `row` (spreadsheet row) column; missing file: empty."""
-    if not path.is_file():
-        return pd.DataFrame(columns=columns + ["row"])
-    try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-    except Exception as exc:  # a damaged file can raise many different errors
-        raise BuildError(path.name, f"cannot be read as a CSV table ({exc})") from exc
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise BuildError(path.name, f"missing column(s): {', '.join(missing)}")
-    frame = frame[columns].apply(lambda s: s.astype(str).str.strip())
-    frame["row"] = range(2, len(frame) + 2)
-    return frame
 
 
 def _check(path: Path, frame: pd.DataFrame, key: str, known: set[str], what: str, url_columns: list[str],

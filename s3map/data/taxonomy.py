@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from s3map import config
+from s3map.data.curated_csv import read_curated_csv
 from s3map.data.errors import BuildError
 
 TAXONOMIES = ("nace", "nabs", "sdg")
@@ -171,15 +172,7 @@ def reviewed_codes(known: pd.DataFrame, priority_ids: set[str], folder: Path | N
         return pd.DataFrame(columns=REVIEWED_COLUMNS + ["file", "row"])
     frames = []
     for path in files:
-        try:
-            frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-        except Exception as exc:  # a damaged file can raise many different errors
-            raise BuildError(path.name, f"cannot be read as a CSV table ({exc})") from exc
-        missing = [c for c in REVIEWED_COLUMNS if c not in frame.columns]
-        if missing:
-            raise BuildError(path.name, f"missing column(s): {', '.join(missing)}")
-        frame = frame[REVIEWED_COLUMNS].apply(lambda s: s.astype(str).str.strip())
-        frames.append(frame.assign(file=path.name, row=range(2, len(frame) + 2)))
+        frames.append(read_curated_csv(path, REVIEWED_COLUMNS).assign(file=path.name))
     frame = pd.concat(frames, ignore_index=True)
     valid = set(zip(known["taxonomy"], known["code"]))
     seen: dict = {}

@@ -16,6 +16,8 @@ from s3map.data.strategies import (apply_overlays, load_curated, load_descriptio
                                    validate_flat, with_status)
 from s3map.data.taxonomy import code_lists, code_priorities, reviewed_codes
 from s3map.ui.panel import region_panel
+from s3map.render.text import caption
+from s3map.state import parse
 
 ROW = {
     "country": "PL", "nuts_code": "PL21", "region_name": "Małopolska", "strategy_title": "RIS 2030",
@@ -397,3 +399,10 @@ def test_titles_and_names_carry_no_compilation_notes(dataset):
     titles = [t for t in dataset.strategies["title"] if trail_words.search(t)]
     names = [n for n in dataset.priorities["name"] if trail_words.search(n)]
     assert not titles and not names, (titles[:3], names[:3])
+
+
+def test_priority_map_caption_names_the_status_date(dataset):
+    # "Current" used to mean "horizon 2025 or later"; the caption now says what the map counts.
+    state, _ = parse("?mode=priorities&q=hydrogen", dataset)
+    text = " ".join(caption(state, 2023, dataset))
+    assert f"in force on {dataset.s3_as_of}" in text and "later horizon" not in text

@@ -40,6 +40,8 @@ class Dataset:
         self.eu_reference = pd.read_parquet(self.folder / "eu_reference.parquet")
         self.ris_groups = pd.read_parquet(self.folder / "ris_groups.parquet").set_index("region")
         self.strategies = pd.read_parquet(self.folder / "strategies.parquet")
+        # The reference date of the statuses (in force, expired...): the build's S3MAP_AS_OF or its day.
+        self.s3_as_of = str(self.strategies["status_as_of"].iloc[0]) if len(self.strategies) else ""
         unlisted = self.folder / "strategies_unlisted.parquet"  # absent from builds before it existed
         self.unlisted = pd.read_parquet(unlisted) if unlisted.is_file() else pd.DataFrame(
             columns=["strategy_id", "territory", "title", "period", "level", "country"])

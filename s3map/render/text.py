@@ -31,10 +31,10 @@ def filter_summary(state, year: int, dataset) -> str:
 
 def caption(state, year: int, dataset) -> list:
     if state.mode == "priorities":
-        return ["Current smart specialisation strategies (2021-2027 or later horizon) whose priorities match "
-                f"{describe_query(state)}. Codes: a person's where assigned, else the automatic coder's "
-                "top proposal. Regions without a current priority list are grey, not ‘no priority’; their tooltip "
-                "says whether a strategy is known."]
+        return [f"Smart specialisation strategies in force on {dataset.s3_as_of}, whose priorities match "
+                f"{describe_query(state)}. Codes: checked by a person where reviewed, else the automatic "
+                "coder's top proposal. Regions without a priority list in force are grey, not ‘no priority’; "
+                "their tooltip says whether a strategy is known."]
     meta = dataset.indicators[state.indicator]
     with_data, total = dataset.map_coverage(state.indicator, year)
     return [f"{meta.label} ({meta.unit}), {year}. {with_data} of {total} EU NUTS 2 regions with a boundary "

@@ -132,6 +132,7 @@ def test_the_comparison_csv_neutralises_a_formula_in_a_region_name(dataset, monk
     regions = dataset.regions.copy()
     regions.loc["PL21", "name"] = "=cmd|' /C calc'!A0"
     monkeypatch.setattr(dataset, "regions", regions)
+    monkeypatch.setattr(dataset, "_names", {**dataset._names, "PL21": regions.loc["PL21", "name"]})  # names by code
     text = compare_csv(dataset, ["PL21"])
     rows = list(csv.DictReader(io.StringIO("\n".join(text.splitlines()[2:]))))
     names = {row["name"] for row in rows if row["region"] == "PL21"}

@@ -98,7 +98,7 @@ def indicators() -> list[dict]:
     citations = ds.memo(("api", "citations"), lambda: indicator_citations(ds))
     out = []
     for key, meta in ds.indicators.items():
-        years = ds.years(key)
+        years = list(ds.years(key))
         out.append({"id": key, "label": meta.label, "unit": meta.unit, "description": meta.description,
                     "decimals": meta.decimals, "higher_is_better": meta.higher_is_better,
                     "years": years, "default_year": ds.default_year(key),

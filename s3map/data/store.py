@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -62,19 +63,28 @@ class Dataset:
         # indicator -> its rows of the tidy table; every indicator query starts from one of these
         self._by_indicator = {key: group for key, group in self.values.groupby("indicator")}
         self._memo: dict = {}
+        self._memo_lock = threading.Lock()
 
-    def memo(self, key, compute, limit: int = 512):
-        """A small per-process cache for derived views (map updates, rankings): same key, same answer."""
-        if key not in self._memo:
-            if len(self._memo) >= limit:
-                self._memo.pop(next(iter(self._memo)))
-            self._memo[key] = compute()
-        return self._memo[key]
+    def memo(self, key, compute, limit: int = 4096):
+        """A per-process cache for derived views (map updates, rankings): same key, same answer.
+        Least recently used out first: the shared tables (z-scores, code sets) every entry is built
+        from stay in, and every region's peers and partners (~730 entries) fit."""
+        memo = self._memo
+        with self._memo_lock:  # gunicorn's threads share it; two may compute the same entry, never break it
+            if key in memo:
+                memo[key] = value = memo.pop(key)  # most recent last
+                return value
+        value = compute()
+        with self._memo_lock:
+            if len(memo) >= limit:
+                memo.pop(next(iter(memo)))
+            memo[key] = value
+        return value
 
     def warm_up(self) -> None:
         """Compute the derived tables every first request would otherwise pay for (ranks, panel
         lookups, filters, strategy coverage). Called once when the app starts."""
-        for name in ("_ranks", "_series_by_region", "_rank_lookup", "_eu_lookup", "_priority_groups",
+        for name in ("_names", "_ranks", "_series_by_region", "_rank_lookup", "_eu_lookup", "_priority_groups",
                      "_priority_records", "_code_records", "region_attributes", "nuts2_with_current_strategy",
                      "nuts2_with_strategy_but_no_list", "nuts2_eu_drawn", "drawable_codes", "eu_countries"):
             getattr(self, name)
@@ -86,7 +96,12 @@ class Dataset:
 
     # ---- regions -------------------------------------------------------------------------
     def region_name(self, code: str) -> str | None:
-        return self.regions["name"].get(code)
+        return self._names.get(code)
+
+    @cached_property
+    def _names(self) -> dict[str, str]:
+        # A dict: tables and rankings ask for thousands of names per answer (a pandas lookup is ~40 µs).
+        return dict(zip(self.regions["code"], self.regions["name"]))
 
     def has_region(self, code: str) -> bool:
         return code in self.regions.index
@@ -130,9 +145,13 @@ class Dataset:
 
     def outermost_without_geometry(self) -> list[tuple[str, str]]:
         """(code, name) of the outermost NUTS 2 regions the geometry has no boundary for."""
+        return list(self._outermost_without_geometry)
+
+    @cached_property
+    def _outermost_without_geometry(self) -> tuple[tuple[str, str], ...]:
         r = self.regions
         missing = r[r["outermost_without_geometry"] & (r["level"] == 2)]
-        return list(zip(missing["code"], missing["name"]))
+        return tuple(zip(missing["code"], missing["name"]))
 
     def partnerships_of(self, code: str) -> list[str]:
         """S3 partnerships a NUTS 2 region takes part in (empty for other levels)."""
@@ -150,9 +169,13 @@ class Dataset:
         frame = self.map_values(indicator, year)
         return int(frame["value"].notna().sum()), len(frame)
 
-    def years(self, indicator: str) -> list[int]:
+    @lru_cache(maxsize=64)
+    def years(self, indicator: str) -> tuple[int, ...]:
+        """The indicator's years with NUTS 2 data (else any data), ascending. Asked several times per
+        request (URL check, slider, stale marks): computed once."""
         group = self._by_indicator[indicator]
-        return sorted(group.loc[group["level"] == 2, "year"].unique().tolist()) or sorted(group["year"].unique().tolist())
+        return tuple(sorted(group.loc[group["level"] == 2, "year"].unique().tolist())
+                     or sorted(group["year"].unique().tolist()))
 
     @lru_cache(maxsize=64)
     def default_year(self, indicator: str) -> int:
@@ -481,7 +504,15 @@ def _load(folder: str) -> Dataset:
     return Dataset(Path(folder))
 
 
+@lru_cache(maxsize=8)
+def _version_folder(folder: str) -> str:
+    """The version folder `folder` (the build's link) pointed to when this process first asked."""
+    return str(Path(folder).resolve())
+
+
 def get_dataset(folder: Path | None = None) -> Dataset:
-    """The dataset for this process (loaded once; the build switches folders, so resolve the link)."""
+    """The dataset for this process: the version the data link pointed to when it was first asked
+    for. A process keeps serving that version whatever builds switch the link meanwhile (restart it
+    to serve a newer one), and callbacks need not resolve the link on every request."""
     folder = config.data_dir() if folder is None else folder
-    return _load(str(Path(folder).resolve()))
+    return _load(_version_folder(str(folder)))

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from s3map.analysis.partners import jaccard, rank_partners, rarity_weights
-from s3map.analysis.peers import dimension_distances, rank_peers, standardise
+from s3map.analysis.peers import dimension_distances, pairwise_distances, rank_peers, standardise
 from s3map.analysis.specialisation import location_quotients
 
 
@@ -28,6 +28,21 @@ def test_dimension_distance_is_rms_of_z_differences_and_needs_shared_variables()
     # BB11 shares only variable a in dimension one: too few to count
     assert math.isnan(distances.loc["BB11", "one"])
     assert distances.loc["BB11", "two"] == pytest.approx(math.sqrt((4 + 1) / 2))
+
+
+def test_pairwise_distances_match_one_region_at_a_time():
+    # The app computes every pair at once; each column must be that region's own distances, NaNs included.
+    rng = np.random.default_rng(7)
+    values = rng.normal(size=(30, 5))
+    values[rng.random(values.shape) < 0.3] = np.nan
+    z = pd.DataFrame(values, columns=list("abcde"), index=[f"R{i:02d}" for i in range(30)])
+    dimensions = {"one": ["a", "b", "c"], "two": ["d", "e", "a"], "three": ["e", "missing"]}
+    matrices = pairwise_distances(z, dimensions)
+    for code in z.index:
+        one_at_a_time = dimension_distances(z, dimensions, code)
+        all_at_once = pd.DataFrame({d: m[code] for d, m in matrices.items()}).drop(index=code)
+        pd.testing.assert_frame_equal(all_at_once, one_at_a_time, check_names=False)
+    assert matrices["three"].isna().all().all()  # one variable is too few shared ones for anybody
 
 
 def test_rank_peers_orders_by_mean_distance_and_can_exclude_own_country():

@@ -78,29 +78,33 @@ def strategy_nuts2(dataset) -> dict[str, list[str]]:
 
 
 def partner_regions(dataset, code: str, count: int = 10, order: str = "overlap") -> pd.DataFrame:
-    def compute():
-        strategy = own_strategy(dataset, code)
-        if strategy is None:
-            return pd.DataFrame()
-        in_force = dataset.in_force
-        sets = dataset.memo(("code_sets",), lambda: code_sets(dataset.map_codes, dataset.priorities, in_force["strategy_id"]))
-        own = sets.get(strategy["strategy_id"], set())
-        candidates = {sid: s for sid, s in sets.items() if sid != strategy["strategy_id"]}
-        peers = similar_regions(dataset, code, count=10_000)
-        distance = peers["distance"].to_dict() if not peers.empty else {}
-        similarity = {}
-        for sid, members in dataset.memo(("strategy_nuts2",), lambda: strategy_nuts2(dataset)).items():
-            values = [distance[m] for m in members if m in distance]
-            if values:
-                similarity[sid] = sum(values) / len(values)
-        weight = dataset.memo(("code_rarity",), lambda: rarity_weights(sets))
-        ranked = rank_partners(own, candidates, similarity, order, weight)
-        info = in_force.set_index("strategy_id")
-        ranked["territory"] = ranked["strategy_id"].map(info["territory"])
-        ranked["title"] = ranked["strategy_id"].map(info["title"])
-        ranked["level"] = ranked["strategy_id"].map(info["level"])
-        ranked["name"] = ranked["territory"].map(lambda t: ", ".join(dataset.region_name(c) or c for c in t.split()))
-        return ranked.reset_index(drop=True)
-
-    ranked = dataset.memo(("partners", code, order), compute)
+    ranked = dataset.memo(("partners", code, order), lambda: _rank(dataset, code, order))
     return ranked.head(count)
+
+
+def _rank(dataset, code: str, order: str) -> pd.DataFrame:
+    strategy = own_strategy(dataset, code)
+    if strategy is None:
+        return pd.DataFrame()
+    in_force = dataset.in_force
+    sets = dataset.memo(("code_sets",), lambda: code_sets(dataset.map_codes, dataset.priorities, in_force["strategy_id"]))
+    own = sets.get(strategy["strategy_id"], set())
+    candidates = {sid: s for sid, s in sets.items() if sid != strategy["strategy_id"]}
+    peers = similar_regions(dataset, code, count=10_000)
+    distance = peers["distance"].to_dict() if not peers.empty else {}
+    similarity = {}
+    for sid, members in dataset.memo(("strategy_nuts2",), lambda: strategy_nuts2(dataset)).items():
+        values = [distance[m] for m in members if m in distance]
+        if values:
+            similarity[sid] = sum(values) / len(values)
+    weight = dataset.memo(("code_rarity",), lambda: rarity_weights(sets))
+    ranked = rank_partners(own, candidates, similarity, order, weight)
+    info = dataset.memo(("strategy_info",), lambda: _strategy_info(dataset))
+    return ranked.join(info, on="strategy_id").reset_index(drop=True)
+
+
+def _strategy_info(dataset) -> pd.DataFrame:
+    """In-force strategy -> territory, title, level and the territory's names, as the partner table shows them."""
+    info = dataset.in_force.set_index("strategy_id")[["territory", "title", "level"]].copy()
+    info["name"] = [", ".join(dataset.region_name(c) or c for c in t.split()) for t in info["territory"]]
+    return info

@@ -1,10 +1,12 @@
 """The figure builders on tiny hand-made frames: no dataset, every number checkable by hand."""
 
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
 
-from s3map.figures.charts import peer_contributions, profile, time_series
+from s3map.figures.charts import peer_contributions, profile, time_series, wrap
 from s3map.figures.map import (NUTS3_TRACES, OWN_STRATEGY_TRACES, SELECTED_TRACES, T_BASE, T_FILTERED,
                                T_FRAME_LABELS, T_NO_MATCH, T_OWN3, T_P0, T_P2, T_P3, T_VALUES, apply_update,
                                indicator_update, priority_update, quantile_breaks, selection_update,
@@ -128,3 +130,13 @@ def test_peer_contributions_stack_each_dimension_share():
     assert [t.name for t in figure.data] == ["Economy", "Skills"]
     assert list(figure.data[0].x) == [0.25, 0.5] and list(figure.data[1].x) == [0.75, 0.5]
     assert list(figure.data[0].y) == ["Bee (BB21)", "Cee (CC31)"]
+
+
+def test_small_charts_leave_out_plotlys_default_template_and_wrap_long_labels():
+    # The default template is ~7 kB of JSON per chart, sent with every tab; these charts set what shows.
+    rows = [{"region": "AA11", "label": "Human resources in science and technology", "index": 90.0}]
+    figure = profile(rows, {}).to_plotly_json()
+    assert len(json.dumps(figure["layout"].get("template", {}))) < 200
+    assert figure["layout"]["font"]["color"] == "#2a3f5f" and figure["layout"]["hovermode"] == "closest"
+    assert figure["data"][0]["y"] == ["Human resources in<br>science and<br>technology"]
+    assert wrap("GDP per inhabitant (PPS)") == "GDP per inhabitant<br>(PPS)"

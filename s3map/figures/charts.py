@@ -24,15 +24,18 @@ def _figure(traces: list, title: str, height: int = 300, present: bool = False, 
     legend_height = entries * round(size * 1.6) if entries > 1 else 0
     xaxis, yaxis = dict(xaxis or {}), dict(yaxis or {})
     return go.Figure(data=traces, layout={
+        # Not plotly's default template: it is 7 kB of JSON per chart, copied on every build and sent
+        # with every tab; the few of its settings that show here are set below.
+        "template": "none", "hovermode": "closest", "hoverlabel": {"align": "left"},
         "title": {"text": title, "font": {"size": size + 3}, "x": 0, "xanchor": "left", "y": 1, "yanchor": "top",
                   "yref": "container", "pad": {"t": 8}},
         "height": height + legend_height + (60 if present else 0),
         "margin": {"l": 50, "r": 10, "t": size * 3 + 4, "b": 50 + size + legend_height, "autoexpand": True},
-        "font": {**FONT, "size": size}, "paper_bgcolor": "white", "plot_bgcolor": "white",
+        "font": {**FONT, "size": size, "color": "#2a3f5f"}, "paper_bgcolor": "white", "plot_bgcolor": "white",
         "showlegend": legend_height > 0,
         "legend": {"orientation": "v", "x": 0, "xanchor": "left", "y": 0, "yanchor": "bottom", "yref": "container",
                    "font": {"size": size}},
-        "xaxis": {"showgrid": False, "linecolor": "#999", "automargin": True, **xaxis,
+        "xaxis": {"showgrid": False, "zeroline": False, "linecolor": "#999", "automargin": True, **xaxis,
                   "title": {"standoff": 6, **xaxis.get("title", {})}},
         "yaxis": {"gridcolor": "#e6e6e6", "zeroline": False, "automargin": True, **yaxis}, **layout})
 
@@ -54,7 +57,7 @@ def time_series(series: dict[str, list[tuple[int, float]]], names: dict[str, str
 
 def profile(rows: list[dict], names: dict[str, str], present: bool = False) -> go.Figure:
     """Index EU = 100 per indicator and region (only indicators whose source gives an EU value)."""
-    traces = [go.Bar(y=[v[0] for v in values], x=[v[1] for v in values], orientation="h",
+    traces = [go.Bar(y=[wrap(v[0]) for v in values], x=[v[1] for v in values], orientation="h",
                      name=f"{names.get(code, code)} ({code})", marker={"color": QUALITATIVE[i % len(QUALITATIVE)]})
               for i, (code, values) in enumerate(rows_by_region(rows).items())]
     eu_line = {"type": "line", "x0": 100, "x1": 100, "xref": "x", "y0": 0, "y1": 1, "yref": "y domain",
@@ -63,7 +66,18 @@ def profile(rows: list[dict], names: dict[str, str], present: bool = False) -> g
                 "yanchor": "bottom", "font": {"size": PRESENTER_FONT if present else FONT["size"]}}
     return _figure(traces, "Profile against the EU average", height=340, present=present, barmode="group",
                    shapes=[eu_line], annotations=[eu_label],
-                   xaxis={"title": {"text": "index, EU = 100 (latest year with an EU value)"}})
+                   xaxis={"title": {"text": "index, EU = 100<br>(latest year with<br>an EU value)"}})
+
+
+def wrap(label: str, width: int = 20) -> str:
+    """A long axis label on lines of about `width` characters (a narrow side panel leaves the bars room)."""
+    lines: list[str] = []
+    for word in label.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "<br>".join(lines)
 
 
 def rows_by_region(rows: list[dict]) -> dict[str, list[tuple[str, float]]]:
@@ -77,8 +91,8 @@ def rows_by_region(rows: list[dict]) -> dict[str, list[tuple[str, float]]]:
 def peer_contributions(peers, dimensions: list[str], present: bool = False) -> go.Figure:
     """Stacked bars: how much each dimension adds to each peer's distance."""
     labels = [f"{name} ({code})" for code, name in zip(peers.index, peers["name"])]
-    traces = [go.Bar(y=labels, x=(peers[dimension] / len(dimensions)).round(3), orientation="h", name=dimension,
+    traces = [go.Bar(y=labels, x=(peers[dimension] / len(dimensions)).round(3).tolist(), orientation="h", name=dimension,
                      marker={"color": QUALITATIVE[i]}) for i, dimension in enumerate(dimensions)]
     return _figure(traces, "What makes each peer similar", height=120 + (34 if present else 28) * len(labels),
                    present=present, barmode="stack", yaxis={"autorange": "reversed"},
-                   xaxis={"title": {"text": "distance (lower = more similar)"}})
+                   xaxis={"title": {"text": "distance<br>(lower = more similar)"}})

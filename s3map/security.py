@@ -178,8 +178,38 @@ def check_callback_request(body) -> None:
                 _check_item(item, f"{key}[{position}]")
 
 
-def guard_callbacks(server: flask.Flask) -> None:
-    """Register the check on the callback route: a wrong shape is answered 400, no callback runs."""
+def _declared_outputs(output: str) -> int:
+    return len(output.strip(".").split("...")) if output.startswith("..") else 1
+
+
+def check_against_callback(body: dict, callback_map: dict) -> None:
+    """Raise BadCallbackRequest unless the request names a registered callback and sends exactly its
+    inputs and states, in order, and one entry per output (Dash indexes them blindly: a short list
+    was a 500)."""
+    spec = callback_map.get(body["output"])
+    if spec is None:
+        raise BadCallbackRequest("output: no callback has these outputs")
+    outputs = body["outputs"]
+    if len(outputs if isinstance(outputs, list) else [outputs]) != _declared_outputs(body["output"]) or (
+            isinstance(outputs, list) != body["output"].startswith("..")):
+        raise BadCallbackRequest("outputs: not the callback's outputs")
+    for key in ("inputs", "state"):
+        declared, sent = spec.get(key, []), body.get(key, [])
+        if len(sent) != len(declared):
+            raise BadCallbackRequest(f"{key}: the callback takes {len(declared)}, got {len(sent)}")
+        for position, (item, wanted) in enumerate(zip(sent, declared)):
+            if str(wanted["id"]).startswith("{"):  # a pattern: one entry (MATCH) or a list of them (ALL)
+                entries = item if isinstance(item, list) else [item]
+                if any(entry.get("property") != wanted["property"] for entry in entries):
+                    raise BadCallbackRequest(f"{key}[{position}]: expected property {wanted['property']}")
+            elif item.get("id") != wanted["id"] or item.get("property") != wanted["property"]:
+                raise BadCallbackRequest(f"{key}[{position}]: expected {wanted['id']}.{wanted['property']}")
+
+
+def guard_callbacks(server: flask.Flask, callback_map=None) -> None:
+    """Register the check on the callback route: a wrong shape is answered 400, no callback runs.
+    `callback_map`: returns the Dash app's callbacks (filled at its first request), to check that a
+    request sends what its callback takes."""
 
     @server.before_request
     def check_callback_inputs():
@@ -191,6 +221,8 @@ def guard_callbacks(server: flask.Flask) -> None:
             return flask.jsonify({"error": "the body must be JSON (Content-Type: application/json)"}), 400
         try:
             check_callback_request(body)
+            if callback_map is not None:
+                check_against_callback(body, callback_map())
         except BadCallbackRequest as problem:
             return flask.jsonify({"error": f"ignored: {problem}"}), 400
         return None

@@ -70,7 +70,7 @@ def harden(app: dash.Dash, dataset) -> None:
             raise RequestEntityTooLarge()
 
     serve_geometry_of_other_versions(server, dataset)
-    guard_callbacks(server)  # after the size check: every callback input's type, before Dash runs a callback
+    guard_callbacks(server, lambda: app.callback_map)  # after the size check: every callback input's type, before Dash runs a callback
 
     @server.after_request
     def security_headers(response: flask.Response) -> flask.Response:
@@ -93,7 +93,11 @@ def harden(app: dash.Dash, dataset) -> None:
 
     @server.route("/healthz")
     def healthz():
-        response = flask.jsonify({"status": "ok", "dataset": version})
+        answer = {"status": "ok", "dataset": version}
+        cache = server.extensions.get("s3map_response_cache")  # installed after this (app_factory)
+        if cache is not None:
+            answer["response_cache"] = cache.stats()  # this process's: each gunicorn worker keeps its own
+        response = flask.jsonify(answer)
         response.headers["Cache-Control"] = "no-store"
         return response
 

@@ -186,3 +186,24 @@ def test_pattern_inputs_cover_the_panel_controls():
 
 def teardown_module(module):
     print(f"\ncallback fuzz statuses: {dict(sorted(STATUSES.items()))}")
+
+
+def test_envelopes_that_do_not_match_their_callback_are_400(app_client, callbacks):
+    """Dash indexes inputs and outputs by position: a request sending fewer than its callback takes
+    was a 500 (found by the response-cache test); now the guard answers 400 naming what is wrong."""
+    main = next(c for c in callbacks if "url.search" in c["output"])
+    one_input = [{"id": "url", "property": "search", "value": "?region=PL21"}]
+    full = [[] if i["id"].startswith("{") else {"id": i["id"], "property": i["property"]} for i in main["inputs"]]
+    state = [[] if i["id"].startswith("{") else {"id": i["id"], "property": i["property"]} for i in main["state"]]
+    outputs = parse_outputs(main["output"])
+    cases = {
+        "inputs: the callback takes": {"inputs": one_input, "state": state, "outputs": outputs},
+        "inputs[0]: expected url.search": {"inputs": full[1:] + full[:1], "state": state, "outputs": outputs},
+        "outputs: not the callback's outputs": {"inputs": full, "state": state, "outputs": outputs[:3]},
+        "output: no callback has these outputs": {"inputs": full, "state": state, "outputs": outputs,
+                                                  "output": "..url.search...map.figure.."},
+    }
+    for message, parts in cases.items():
+        body = {"output": main["output"], "changedPropIds": ["url.search"], **parts}
+        response = app_client.post("/_dash-update-component", data=json.dumps(body), content_type="application/json")
+        assert response.status_code == 400 and message in response.json()["error"], (message, response.text[:200])

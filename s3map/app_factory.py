@@ -8,7 +8,7 @@ import dash
 import flask
 from flask import abort, send_from_directory
 
-from s3map import config, plotly_bundle
+from s3map import config, plotly_bundle, response_cache
 from s3map.analysis.partners import partner_regions
 from s3map.analysis.peers import similar_regions
 from s3map.api import mount_api
@@ -49,6 +49,8 @@ def create_app(dataset=None) -> dash.Dash:
             [f"/geo/{dataset.geo_files[level]}" for level in ("0", "2")]), 1)
     app.layout = build_layout(dataset)
     harden(app, dataset)  # security headers, 413 limit, /healthz
+    # Identical requests answered from memory; outermost, so a kept answer is the one sent, compressed.
+    response_cache.install(server, config.RESPONSE_CACHE_BYTES, config.MAX_REQUEST_BYTES)
     hold_version(dataset.folder)  # builds meanwhile keep this version (and its GeoJSON) on disk
     warm_up(dataset)
     return app

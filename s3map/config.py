@@ -83,3 +83,5 @@ def threads() -> int:
 
 ACCESS_LOG = os.environ.get("S3MAP_ACCESS_LOG", "") == "1"
 WARM_VIEWS = os.environ.get("S3MAP_WARM", "1") != "0"
+# Answers to identical requests kept in memory per process (s3map/response_cache.py); 0 turns it off.
+RESPONSE_CACHE_BYTES = int(float(os.environ.get("S3MAP_RESPONSE_CACHE_MB", "64")) * (1 << 20))

@@ -31,6 +31,7 @@ from devtools.ports import free_port
 from devtools.browser import start_browser
 from devtools.lighthouse import main as lighthouse_main
 from devtools.loadbench import main as load_main
+from s3map import config
 from s3map.analysis import partners, peers
 from devtools.api_bench import api_timings, print_api_table
 from s3map.app_factory import create_app
@@ -133,6 +134,8 @@ def run(repeat: int = 15) -> dict:
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
 
     dataset = get_dataset()
+    # server_ms replays each request several times: it measures answering, so no answers from memory.
+    config.RESPONSE_CACHE_BYTES = 0
     app = create_app(dataset)
 
     @app.server.route("/__bench/naive")

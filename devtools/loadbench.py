@@ -34,6 +34,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 from devtools.ports import free_port
+from devtools.servers import dev_server, gunicorn_server, wait_healthy
 from devtools.browser import start_browser
 from s3map import config
 from s3map.data.store import get_dataset
@@ -146,52 +147,6 @@ def record_visit(base_url: str) -> list[dict]:
 
 # ---- servers -------------------------------------------------------------------------------------
 
-def _wait_healthy(url: str, process=None, timeout: float = 120) -> None:
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        if process is not None and process.poll() is not None:
-            raise RuntimeError(f"{url}: server exited with {process.returncode}")
-        try:
-            if requests.get(url + "/healthz", timeout=2).status_code == 200:
-                return
-        except requests.RequestException:
-            pass
-        time.sleep(0.3)
-    raise RuntimeError(f"{url} did not become healthy in {timeout} s")
-
-
-@contextmanager
-def _process(command: list[str], url: str, env: dict, log: Path):
-    with open(log, "w") as out:
-        process = subprocess.Popen(command, cwd=config.PROJECT_ROOT, env={**os.environ, **env},
-                                   stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
-    try:
-        _wait_healthy(url, process)
-        yield process
-    finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
-def dev_server(port: int, log: Path):
-    """Flask's development server, as `python app.py` ran it before (threaded, no debugger)."""
-    code = ("from s3map import config; from app import app; "
-            "app.run(host='127.0.0.1', port=config.PORT, debug=False)")
-    return _process([sys.executable, "-c", code], f"http://127.0.0.1:{port}",
-                    {"S3MAP_PORT": str(port), "S3MAP_DEBUG": ""}, log)
-
-
-def gunicorn_server(port: int, log: Path, workers: int | None = None):
-    env = {"S3MAP_PORT": str(port), "S3MAP_HOST": "127.0.0.1", "S3MAP_DEBUG": ""}
-    if workers:
-        env["S3MAP_WORKERS"] = str(workers)
-    return _process([sys.executable, "-m", "s3map.server"], f"http://127.0.0.1:{port}", env, log)
-
-
 NGINX_CONF = """
 worker_processes 1;
 pid {tmp}/nginx.pid;
@@ -244,7 +199,7 @@ def nginx_proxy(port: int, upstream_ports: list[int]):
     process = subprocess.Popen([nginx_binary(), "-c", str(conf), "-p", str(tmp), "-g", "daemon off;"],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     try:
-        _wait_healthy(f"http://127.0.0.1:{port}", process, timeout=20)
+        wait_healthy(f"http://127.0.0.1:{port}", process, timeout=20)
         yield process
     finally:
         process.send_signal(signal.SIGQUIT)  # graceful stop
@@ -315,8 +270,7 @@ def run(seconds: int = 20, levels=LEVELS, workers: int | None = None, visit_path
     results: dict = {"seconds_per_level": seconds, "cpus": os.cpu_count(), "targets": {}, "levels": [level[0] for level in levels]}
     with ExitStack() as stack:
         dev_port, one_port, a_port, b_port, proxy_port = (free_port() for _ in range(5))
-        dev = f"http://127.0.0.1:{dev_port}"
-        stack.enter_context(dev_server(dev_port, out / "dev.log"))
+        _, dev = stack.enter_context(dev_server(dev_port))
         if visit_path and visit_path.is_file():
             steps = json.loads(visit_path.read_text())
         else:
@@ -334,13 +288,13 @@ def run(seconds: int = 20, levels=LEVELS, workers: int | None = None, visit_path
         measure("flask dev server", dev)
         stack.close()  # the baseline is stopped before the next one starts: each has the CPUs alone
 
-        with gunicorn_server(one_port, out / "gunicorn.log", workers):
-            measure("gunicorn", f"http://127.0.0.1:{one_port}")
+        with gunicorn_server(one_port, workers) as (_, url):
+            measure("gunicorn", url)
 
         half = max(1, (workers or config.workers()) // 2) + 1
-        with gunicorn_server(a_port, out / "a.log", half), gunicorn_server(b_port, out / "b.log", half), \
+        with gunicorn_server(a_port, half) as (_, a), gunicorn_server(b_port, half) as (_, b), \
                 nginx_proxy(proxy_port, [a_port, b_port]):
-            instances = [f"http://127.0.0.1:{a_port}", f"http://127.0.0.1:{b_port}"]
+            instances = [a, b]
             results["alternation"] = alternation_check(instances, steps)
             results["alternation_via_proxy"] = alternation_check([f"http://127.0.0.1:{proxy_port}"] * 2, steps)
             measure("2 × gunicorn behind nginx", f"http://127.0.0.1:{proxy_port}")

@@ -12,8 +12,8 @@ import pytest
 import requests
 
 from devtools.ports import free_port
-from devtools.loadbench import (RECORDED_REGIONS, alternation_check, gunicorn_server, nginx_binary,
-                                nginx_proxy, record_visit)
+from devtools.loadbench import RECORDED_REGIONS, alternation_check, nginx_binary, nginx_proxy, record_visit
+from devtools.servers import gunicorn_server
 from devtools.visits import visit_for
 
 
@@ -38,11 +38,11 @@ def test_a_visitor_swaps_in_regions_of_its_own(visit):
     assert "DE11" in text and "FR10" in text
 
 
-def test_two_instances_behind_nginx_give_identical_answers(visit, tmp_path: Path):
+def test_two_instances_behind_nginx_give_identical_answers(visit):
     if not Path(nginx_binary()).exists():
         pytest.fail("nginx is required: scripts/install-nginx.sh")
     a, b, proxy = free_port(), free_port(), free_port()
-    with gunicorn_server(a, tmp_path / "a.log", workers=1), gunicorn_server(b, tmp_path / "b.log", workers=1), \
+    with gunicorn_server(a, workers=1), gunicorn_server(b, workers=1), \
             nginx_proxy(proxy, [a, b]):
         direct = alternation_check([f"http://127.0.0.1:{a}", f"http://127.0.0.1:{b}"], visit)
         through_proxy = alternation_check([f"http://127.0.0.1:{proxy}"] * 2, visit)

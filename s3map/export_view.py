@@ -26,9 +26,9 @@ from s3map.figures.map import (
     ATTRIBUTION, QUANTILES, apply_update, base_figure, format_value, quantile_breaks, selection_update, view_update,
 )
 from s3map.render.map import describe_query, map_update
+from s3map.render.text import active_filters
 from s3map.state import ViewState, parse, to_search
 
-CATEGORY_NAMES = {"less": "less developed", "transition": "transition", "more": "more developed"}
 IMAGE_SIZE = (1600, 1000)  # 16:10, sharp on a projector and in a slide
 APP_ADDRESS = "S3 Observatory (s3map)"
 
@@ -45,20 +45,6 @@ def describe_codes(state: ViewState) -> str:
     return describe_query(state) if (state.codes or state.keyword) else "(no codes or keyword chosen)"
 
 
-def filter_lines(state: ViewState) -> list[str]:
-    active = []
-    if state.countries:
-        active.append("country " + ", ".join(state.countries))
-    if state.ris:
-        active.append("RIS 2023 group " + ", ".join(state.ris))
-    if state.category:
-        active.append("cohesion category " + ", ".join(CATEGORY_NAMES[c] for c in state.category)
-                      + " (GDP PPS % EU27, mean 2015-2017; derived)")
-    if state.partnership:
-        active.append(f"S3 partnership {state.partnership}")
-    return active
-
-
 def title_of(state: ViewState, dataset) -> str:
     if state.mode == "priorities":
         return f"Current S3 priorities matching {describe_codes(state)}"
@@ -70,7 +56,7 @@ def header_block(state: ViewState, dataset, notices: list[str], what: str, extra
     lines = [f"S3 Observatory: {what}",
              f"View: ?{to_search(state).lstrip('?')}" if to_search(state).strip("?") else "View: the default view",
              f"Shown: {title_of(state, dataset)}" if what.startswith("map") else None,
-             "Filters: " + ("; ".join(filter_lines(state)) or "none (every EU NUTS 2 region)"),
+             "Filters: " + ("; ".join(active_filters(state, for_file=True)) or "none (every EU NUTS 2 region)"),
              *extra,
              *(f"Notice: {notice}" for notice in notices),
              "Empty value = no data in the source (a gap, not zero). flag: Eurostat flag letters, "
@@ -242,7 +228,7 @@ def static_map_figure(dataset, search: str | None) -> go.Figure:
     if state.view:
         apply_update(target, view_update(state.view))
     figure = go.Figure(target)
-    subtitle = "; ".join(filter_lines(state)) or "All EU NUTS 2 regions"
+    subtitle = "; ".join(active_filters(state, for_file=True)) or "All EU NUTS 2 regions"
     if state.mode == "indicator":
         subtitle = f"{dataset.indicators[state.indicator].unit} · " + subtitle
     width, height = IMAGE_SIZE

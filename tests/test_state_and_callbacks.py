@@ -3,6 +3,7 @@ from dash import no_update
 from s3map.callbacks.controller import ACTIONS, CONTROL_INPUTS, CONTROL_OUTPUTS, TRIGGERS, Trigger, respond
 from s3map.figures.insets import frame_views
 from s3map.figures.map import SELECTED_TRACES, T_BASE, T_FILTERED, T_P0, T_P2, T_SELECTED, T_VALUES
+from s3map.render.text import active_filters
 from s3map.state import PARAMS, ViewState, parse, to_search
 from s3map.ui.layout import build_layout, region_options
 
@@ -146,6 +147,17 @@ def test_filter_moves_regions_to_the_filtered_trace(dataset):
     assert set(ops[("data", T_FILTERED, "locations")]) == set(dataset.nuts2_eu_drawn) - expected
     summary = out["filter_summary"]
     assert "country PL" in summary and f"{len(expected)} of" in summary
+
+
+def test_filters_read_the_same_on_screen_and_in_files_with_more_context_in_files(dataset):
+    state, notices = parse("?country=PL,CZ&ris=Moderate&category=less,transition&partnership=Bioeconomy", dataset)
+    assert notices == []
+    on_screen, in_file = active_filters(state), active_filters(state, for_file=True)
+    assert len(on_screen) == len(in_file) == 4  # one list of filters for both: a new filter cannot miss one
+    assert on_screen[0] == in_file[0] == "country PL, CZ"
+    assert on_screen[2] == "less developed, transition"
+    assert in_file[2] == "cohesion category less developed, transition (GDP PPS % EU27, mean 2015-2017; derived)"
+    assert in_file[1].startswith("RIS 2023 group ") and in_file[3].startswith("S3 partnership ")
 
 
 def test_priority_mode_draws_strategies_on_their_own_territory(dataset):

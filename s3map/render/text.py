@@ -3,24 +3,33 @@
 from __future__ import annotations
 
 from s3map.render.map import describe_query, map_update
-from s3map.ui.layout import CATEGORY_LABELS
+
+CATEGORY_NAMES = {"less": "less developed", "transition": "transition", "more": "more developed"}
 
 
 def year_label(state, year: int, dataset) -> str:
     return str(year)
 
 
-def filter_summary(state, year: int, dataset) -> str:
-    """What is filtered and how many regions it leaves (counts from the map update itself)."""
+def active_filters(state, for_file: bool = False) -> list[str]:
+    """The view's filters in words, one per filter: short under the map; in an exported file (CSV
+    header, image subtitle), with what a reader of the file alone needs to know."""
     active = []
     if state.countries:
         active.append("country " + ", ".join(state.countries))
     if state.ris:
-        active.append("RIS " + ", ".join(state.ris))
+        active.append(("RIS 2023 group " if for_file else "RIS ") + ", ".join(state.ris))
     if state.category:
-        active.append(", ".join(CATEGORY_LABELS[c].split(" (")[0].lower() for c in state.category))
+        names = ", ".join(CATEGORY_NAMES[c] for c in state.category)
+        active.append(f"cohesion category {names} (GDP PPS % EU27, mean 2015-2017; derived)" if for_file else names)
     if state.partnership:
-        active.append(f"partnership {state.partnership}")
+        active.append(("S3 partnership " if for_file else "partnership ") + state.partnership)
+    return active
+
+
+def filter_summary(state, year: int, dataset) -> str:
+    """What is filtered and how many regions it leaves (counts from the map update itself)."""
+    active = active_filters(state)
     summary = map_update(state, year, dataset)["summary"]
     if state.mode == "priorities":
         counted = f"{summary['matched']} of {summary['shown']} regions have a matching priority"

@@ -160,6 +160,8 @@ http {{
   upstream s3map {{
     {servers}
     keepalive 32;
+    # Below gunicorn's keepalive (5 s): a connection nginx reuses is never one gunicorn is closing.
+    keepalive_timeout 4s;
   }}
   server {{
     listen 127.0.0.1:{port};
@@ -224,7 +226,8 @@ def run_locust(host: str, visit_file: Path, users: int, think: bool, seconds: in
     subprocess.run(command, env=env, cwd=config.PROJECT_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                    timeout=seconds + 120, check=True)
     rows = list(csv.DictReader(open(f"{prefix}_stats.csv")))
-    result = {"steps": {}}
+    failures = [f"{row['Name']}: {row['Error']} ×{row['Occurrences']}" for row in csv.DictReader(open(f"{prefix}_failures.csv"))]
+    result = {"steps": {}, "failure_messages": failures}
     for row in rows:
         entry = {"requests": int(row["Request Count"]), "failures": int(row["Failure Count"]),
                  "p50_ms": float(row["50%"] or 0), "p95_ms": float(row["95%"] or 0),
@@ -309,6 +312,10 @@ def print_table(results: dict) -> None:
             t = level["total"]
             print(f"{target:<27} {label:<11} {t['requests']:>8} {t['failures']:>6} {t['rps']:>7} {t['p50_ms']:>7.0f} "
                   f"{t['p95_ms']:>7.0f}")
+    for target, levels in results["targets"].items():
+        for label, level in levels.items():
+            for message in level.get("failure_messages", []):
+                print(f"failed: {target}, {label}: {message}")
     print("\nper step at 50 users (p50 / p95 ms):")
     for target, levels in results["targets"].items():
         steps = levels.get("50 users", {}).get("steps", {})

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import resource
 import json
 import os
 import shutil
@@ -29,6 +30,7 @@ import time
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
+import psutil
 import requests
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
@@ -215,19 +217,42 @@ def nginx_proxy(port: int, upstream_ports: list[int]):
 
 # ---- load -----------------------------------------------------------------------------------------
 
-def run_locust(host: str, visit_file: Path, users: int, think: bool, seconds: int, out: Path) -> dict:
-    """One bounded locust run; per-step and total request counts, failures, p50/p95 and throughput."""
+def cpu_seconds(pids: list[int]) -> float:
+    """CPU time (user + system) used so far by these processes and their children (gunicorn's workers)."""
+    total = 0.0
+    for pid in pids:
+        try:
+            process = psutil.Process(pid)
+            for member in [process, *process.children(recursive=True)]:
+                times = member.cpu_times()
+                total += times.user + times.system
+        except psutil.Error:  # a worker that exited meanwhile
+            continue
+    return total
+
+
+def run_locust(host: str, visit_file: Path, users: int, think: bool, seconds: int, out: Path,
+               server_pids: list[int] = ()) -> dict:
+    """One bounded locust run; per-step and total request counts, failures, p50/p95 and throughput; and
+    the CPU the servers and the load generator used meanwhile (in cores: they share the machine's)."""
     prefix = out / f"locust-{users}-{'think' if think else 'sat'}-{int(time.time() * 1000)}"
     env = {**os.environ, "S3MAP_VISIT": str(visit_file), "S3MAP_THINK": "1" if think else "0",
            "S3MAP_RECORDED_REGIONS": ",".join(RECORDED_REGIONS), "S3MAP_REGIONS": ",".join(visit_regions())}
     command = [sys.executable, "-m", "locust", "-f", str(LOCUSTFILE), "--headless", "--host", host,
                "-u", str(users), "-r", str(max(1, users // 4)), "--run-time", f"{seconds}s", "--stop-timeout", "5",
                "--csv", str(prefix), "--only-summary", "--loglevel", "ERROR", "--exit-code-on-error", "0"]
+    server_before, locust_before = cpu_seconds(list(server_pids)), resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
     subprocess.run(command, env=env, cwd=config.PROJECT_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                    timeout=seconds + 120, check=True)
+    elapsed = time.perf_counter() - started
+    locust_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cores = {"server": round((cpu_seconds(list(server_pids)) - server_before) / elapsed, 2),
+             "load generator": round((locust_after.ru_utime + locust_after.ru_stime - locust_before.ru_utime
+                                      - locust_before.ru_stime) / elapsed, 2)}
     rows = list(csv.DictReader(open(f"{prefix}_stats.csv")))
     failures = [f"{row['Name']}: {row['Error']} ×{row['Occurrences']}" for row in csv.DictReader(open(f"{prefix}_failures.csv"))]
-    result = {"steps": {}, "failure_messages": failures}
+    result = {"steps": {}, "failure_messages": failures, "cores": cores}
     for row in rows:
         entry = {"requests": int(row["Request Count"]), "failures": int(row["Failure Count"]),
                  "p50_ms": float(row["50%"] or 0), "p95_ms": float(row["95%"] or 0),
@@ -273,7 +298,7 @@ def run(seconds: int = 20, levels=LEVELS, workers: int | None = None, visit_path
     results: dict = {"seconds_per_level": seconds, "cpus": os.cpu_count(), "targets": {}, "levels": [level[0] for level in levels]}
     with ExitStack() as stack:
         dev_port, one_port, a_port, b_port, proxy_port = (free_port() for _ in range(5))
-        _, dev = stack.enter_context(dev_server(dev_port))
+        dev_process, dev = stack.enter_context(dev_server(dev_port))
         if visit_path and visit_path.is_file():
             steps = json.loads(visit_path.read_text())
         else:
@@ -284,34 +309,36 @@ def run(seconds: int = 20, levels=LEVELS, workers: int | None = None, visit_path
         visit_file.write_text(json.dumps(steps))
         results["visit"] = [{"name": s["name"], "requests": len(s["requests"])} for s in steps]
 
-        def measure(name: str, host: str) -> None:
-            results["targets"][name] = {label: run_locust(host, visit_file, users, think, seconds, out)
+        def measure(name: str, host: str, pids: list[int]) -> None:
+            results["targets"][name] = {label: run_locust(host, visit_file, users, think, seconds, out, pids)
                                         for label, users, think in levels}
 
-        measure("flask dev server", dev)
+        measure("flask dev server", dev, [dev_process.pid])
         stack.close()  # the baseline is stopped before the next one starts: each has the CPUs alone
 
-        with gunicorn_server(one_port, workers) as (_, url):
-            measure("gunicorn", url)
+        with gunicorn_server(one_port, workers) as (process, url):
+            measure("gunicorn", url, [process.pid])
 
         half = max(1, (workers or config.workers()) // 2) + 1
-        with gunicorn_server(a_port, half) as (_, a), gunicorn_server(b_port, half) as (_, b), \
-                nginx_proxy(proxy_port, [a_port, b_port]):
+        with gunicorn_server(a_port, half) as (a_process, a), gunicorn_server(b_port, half) as (b_process, b), \
+                nginx_proxy(proxy_port, [a_port, b_port]) as proxy_process:
             instances = [a, b]
             results["alternation"] = alternation_check(instances, steps)
             results["alternation_via_proxy"] = alternation_check([f"http://127.0.0.1:{proxy_port}"] * 2, steps)
-            measure("2 × gunicorn behind nginx", f"http://127.0.0.1:{proxy_port}")
+            measure("2 × gunicorn behind nginx", f"http://127.0.0.1:{proxy_port}",
+                    [a_process.pid, b_process.pid, proxy_process.pid])
     shutil.rmtree(out, ignore_errors=True)
     return results
 
 
 def print_table(results: dict) -> None:
-    print(f"{'server':<27} {'load':<11} {'requests':>8} {'errors':>6} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7}")
+    print(f"{'server':<27} {'load':<11} {'requests':>8} {'errors':>6} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} "
+          f"{'server cores':>12} {'locust cores':>12}")
     for target, levels in results["targets"].items():
         for label, level in levels.items():
-            t = level["total"]
+            t, cores = level["total"], level.get("cores", {})
             print(f"{target:<27} {label:<11} {t['requests']:>8} {t['failures']:>6} {t['rps']:>7} {t['p50_ms']:>7.0f} "
-                  f"{t['p95_ms']:>7.0f}")
+                  f"{t['p95_ms']:>7.0f} {cores.get('server', ''):>12} {cores.get('load generator', ''):>12}")
     for target, levels in results["targets"].items():
         for label, level in levels.items():
             for message in level.get("failure_messages", []):

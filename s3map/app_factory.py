@@ -88,8 +88,9 @@ def register_static_routes(server: flask.Flask, dataset) -> None:
         # The build wrote each file brotli- and gzip-compressed at the highest settings: send those as they are.
         encoding = flask.request.accept_encodings.best_match(list(PRECOMPRESSED))
         if encoding and (geo_dir / (name + PRECOMPRESSED[encoding])).is_file():
+            # download_name: the file is the .json its URL names, sent compressed (not a .br file)
             response = send_from_directory(geo_dir, name + PRECOMPRESSED[encoding], mimetype="application/geo+json",
-                                           max_age=ONE_YEAR)
+                                           max_age=ONE_YEAR, download_name=name)
             response.headers["Content-Encoding"] = encoding
         else:
             response = send_from_directory(geo_dir, name, mimetype="application/geo+json", max_age=ONE_YEAR)

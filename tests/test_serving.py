@@ -67,6 +67,7 @@ def test_geojson_and_scripts_stay_compressed_and_cached(production, dataset):
     assert geo.headers["Content-Encoding"] in {"gzip", "br"}
     assert "immutable" in geo.headers["Cache-Control"] and "max-age=31536000" in geo.headers["Cache-Control"]
     assert geo.headers["X-Content-Type-Options"] == "nosniff"
+    assert geo.headers.get("Content-Disposition", "").endswith(f"filename={dataset.geo_files['2']}")  # not .br
     assert len(geo.json()["features"]) > 200
     page = requests.get(production, timeout=10).text
     script = re.search(r'src="(/_dash-component-suites/[^"]+\.js)"', page).group(1)

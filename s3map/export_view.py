@@ -183,8 +183,7 @@ def comparison_csv(dataset, search: str | None) -> str:
         found = dataset.strategies_for(region)
         for strategy in found[found["in_force"]].itertuples():
             for p in dataset.priority_records(strategy.strategy_id):
-                codes = [f"{c['taxonomy']}:{c['code']} ({c['method']})" for c in p["codes"]
-                         if (c["method"] in ("reviewed", "curated") or c.get("rank") == 1) and c["code"] != "none"]
+                codes = [f"{c['taxonomy']}:{c['code']} ({c['method']})" for c in p["codes"] if c["on_map"]]
                 priorities.append({
                     "record": "priority", "region": region, "name": dataset.region_name(region),
                     "strategy_id": strategy.strategy_id, "strategy": strategy.title,

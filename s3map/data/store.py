@@ -365,12 +365,16 @@ class Dataset:
         return rows.assign(territory_level=rows["territory"].str.len() - 2).reset_index(drop=True)
 
     @cached_property
-    def map_codes(self) -> pd.DataFrame:
-        """Codes used to put priorities on the map: a person's codes (reviewed, else curated), else the
-        coder's top proposal; a reviewed 'none fits' puts the priority under no code."""
+    def _on_map(self) -> pd.Series:
+        """Which rows of priority_codes put their priority on the map: a person's codes (reviewed, else
+        curated), else the coder's top proposal; a reviewed 'none fits' puts the priority under no code."""
         c = self.priority_codes
-        return c[(c["method"].isin(["reviewed", "curated"]) | (c["rank"] == 1)) & (c["code"] != "none")][
-            ["priority_id", "taxonomy", "code"]]
+        return ((c["method"].isin(["reviewed", "curated"]) | (c["rank"] == 1)) & (c["code"] != "none")).astype(bool)
+
+    @cached_property
+    def map_codes(self) -> pd.DataFrame:
+        """Codes used to put priorities on the map (`_on_map`)."""
+        return self.priority_codes[self._on_map][["priority_id", "taxonomy", "code"]]
 
     @lru_cache(maxsize=256)
     def priority_matches(self, codes: tuple[str, ...] = (), keyword: str = "") -> pd.DataFrame:
@@ -453,8 +457,9 @@ class Dataset:
 
     @cached_property
     def _labelled_codes(self) -> dict:
-        codes = self.priority_codes.merge(self.taxonomy[["taxonomy", "code", "label"]], on=["taxonomy", "code"],
-                                          how="left")
+        # on_map: the code counts on the map and in exports of what the map shows
+        codes = self.priority_codes.assign(on_map=self._on_map).merge(
+            self.taxonomy[["taxonomy", "code", "label"]], on=["taxonomy", "code"], how="left")
         return {pid: group for pid, group in codes.groupby("priority_id", sort=False)}
 
     @cached_property

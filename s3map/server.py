@@ -38,12 +38,26 @@ CSP_BASE = {
 }
 
 
+def policy_header(scripts: list[str], frame_ancestors: list[str]) -> str:
+    """A CSP header value: CSP_BASE plus the allowed inline scripts (by hash) and embedding sites."""
+    policy = {**CSP_BASE, "script-src": ["'self'", *scripts], "frame-ancestors": ["'self'", *frame_ancestors]}
+    return "; ".join(f"{name} {' '.join(values)}" for name, values in policy.items())
+
+
 def content_security_policy(app: dash.Dash, frame_ancestors: list[str]) -> str:
     """The CSP header: Dash's inline scripts (the renderer, clientside callbacks) allowed by hash."""
-    policy = dict(CSP_BASE)
-    policy["script-src"] = ["'self'", *app.csp_hashes()]
-    policy["frame-ancestors"] = ["'self'", *frame_ancestors]
-    return "; ".join(f"{name} {' '.join(values)}" for name, values in policy.items())
+    return policy_header(app.csp_hashes(), frame_ancestors)
+
+
+def add_security_headers(response: flask.Response, csp: str, ancestors: list[str]) -> flask.Response:
+    """The headers every answer carries, the page's and the API's (each with its own CSP)."""
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", csp)
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+    if not ancestors:  # older browsers that ignore frame-ancestors
+        headers.setdefault("X-Frame-Options", "SAMEORIGIN")
+    return response
 
 
 def dataset_version(dataset) -> dict:
@@ -77,13 +91,7 @@ def harden(app: dash.Dash, dataset) -> None:
 
     @server.after_request
     def security_headers(response: flask.Response) -> flask.Response:
-        headers = response.headers
-        headers.setdefault("Content-Security-Policy", csp)
-        headers.setdefault("X-Content-Type-Options", "nosniff")
-        headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-        if not ancestors:  # older browsers that ignore frame-ancestors
-            headers.setdefault("X-Frame-Options", "SAMEORIGIN")
-        return response
+        return add_security_headers(response, csp, ancestors)
 
     @server.errorhandler(RequestEntityTooLarge)
     def too_large(error):
@@ -150,23 +158,16 @@ def harden_api(api: flask.Flask, ancestors: list[str], swagger_path: str = "/api
     """The same headers and size limit on the API: its HTML pages (docs, Swagger UI) run only their
     own scripts, by hash; JSON and CSV answers get nosniff like everything else."""
     api.config["MAX_CONTENT_LENGTH"] = config.MAX_REQUEST_BYTES
-    policy = {**CSP_BASE, "script-src": ["'self'"], "frame-ancestors": ["'self'", *ancestors]}
-    header = {}
+    header = {"csp": ""}  # set below, once the Swagger page (fetched through the app) gives its script
 
     @api.after_request
     def api_headers(response: flask.Response) -> flask.Response:
-        response.headers.setdefault("Content-Security-Policy", header.get("csp", ""))
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-        if not ancestors:
-            response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
-        return response
+        return add_security_headers(response, header["csp"], ancestors)
 
     with api.test_client() as client:  # the Swagger page's inline script, allowed by its hash
         page = client.get(swagger_path)
-    if page.status_code == 200:
-        policy["script-src"] += inline_script_hashes(page.get_data(as_text=True))
-    header["csp"] = "; ".join(f"{name} {' '.join(values)}" for name, values in policy.items())
+    scripts = inline_script_hashes(page.get_data(as_text=True)) if page.status_code == 200 else []
+    header["csp"] = policy_header(scripts, ancestors)
 
 
 class QuietRequestHandler(WSGIRequestHandler):

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from s3map.render.map import describe_query, map_update
+from s3map.ui.layout import CATEGORY_LABELS
 
-CATEGORY_NAMES = {"less": "less developed", "transition": "transition", "more": "more developed"}
+# "less developed", ...: the filter's labels without their thresholds
+CATEGORY_NAMES = {key: label.split(" (")[0].lower() for key, label in CATEGORY_LABELS.items()}
 
 
 def year_label(state, year: int, dataset) -> str:

@@ -9,17 +9,30 @@ import pandas as pd
 from s3map.data.errors import BuildError
 
 
+def read_string_table(path: Path, required: list[str], optional: list[str] = (), kinds: str = "CSV") -> pd.DataFrame:
+    """A table as stripped strings with the required columns (missing ones: BuildError naming them) and
+    the optional ones (absent: empty). XLSX when the name says so, else CSV (`kinds`: what the error
+    says is accepted)."""
+    try:
+        if path.suffix.lower() in {".xlsx", ".xlsm"}:
+            frame = pd.read_excel(path, dtype=str, engine="calamine").fillna("")
+        else:
+            frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    except Exception as exc:  # a damaged file can raise many different errors
+        raise BuildError(path.name, f"cannot be read as a {kinds} table ({exc})") from exc
+    missing = [c for c in required if c not in frame.columns]
+    if missing:
+        raise BuildError(path.name, f"missing column(s): {', '.join(missing)}")
+    for column in optional:
+        if column not in frame.columns:
+            frame[column] = ""
+    return frame[list(required) + list(optional)].apply(lambda s: s.astype(str).str.strip())
+
+
 def read_curated_csv(path: Path, columns: list[str]) -> pd.DataFrame:
     """A curated CSV (FORMATS.md) as stripped strings with a `row` (spreadsheet row) column; missing file: empty."""
     if not path.is_file():
         return pd.DataFrame(columns=columns + ["row"])
-    try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-    except Exception as exc:  # a damaged file can raise many different errors
-        raise BuildError(path.name, f"cannot be read as a CSV table ({exc})") from exc
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise BuildError(path.name, f"missing column(s): {', '.join(missing)}")
-    frame = frame[columns].apply(lambda s: s.astype(str).str.strip())
+    frame = read_string_table(path, columns)
     frame["row"] = range(2, len(frame) + 2)
     return frame

@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from s3map import config
-from s3map.data.curated_csv import read_curated_csv
+from s3map.data.curated_csv import read_curated_csv, read_string_table
 from s3map.data.errors import BuildError
 
 REQUIRED_COLUMNS = ["country", "nuts_code", "region_name", "strategy_title", "period", "level",
@@ -85,20 +85,7 @@ def strategy_id(nuts_code: str, period: str, title: str) -> str:
 
 def read_table(path: Path, required: list[str], optional: list[str]) -> pd.DataFrame:
     """A curated or uploaded table (CSV or XLSX) as stripped strings with the given columns."""
-    try:
-        if path.suffix.lower() in {".xlsx", ".xlsm"}:
-            frame = pd.read_excel(path, dtype=str, engine="calamine").fillna("")
-        else:
-            frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-    except Exception as exc:  # a corrupt upload can raise many different errors
-        raise BuildError(path.name, f"cannot be read as a CSV or XLSX table ({exc})") from exc
-    missing = [c for c in required if c not in frame.columns]
-    if missing:
-        raise BuildError(path.name, f"missing column(s): {', '.join(missing)}")
-    for column in optional:
-        if column not in frame.columns:
-            frame[column] = ""
-    frame = frame[required + optional].apply(lambda s: s.astype(str).str.strip())
+    frame = read_string_table(path, required, optional, kinds="CSV or XLSX")
     frame["source_type"] = frame["source_type"].replace("", "official")
     return frame
 

@@ -8,14 +8,13 @@ store's surface is adapted here. Results are plain records (dicts, lists), NaN t
 from __future__ import annotations
 
 import math
-import re
 
 import pandas as pd
 
 from s3map.analysis.partners import partner_regions
 from s3map.analysis.peers import similar_regions
 from s3map.data.export import EUROSTAT_FLAGS, indicator_citations
-from s3map.data.store import get_dataset
+from s3map.data.store import get_dataset, keyword_hits
 
 
 def dataset():
@@ -216,16 +215,10 @@ def find_priorities(keyword=None, code=None, status="in_force", limit=100, offse
     priorities = ds.priorities
     if status == "in_force":
         priorities = priorities[priorities["strategy_id"].isin(ds.in_force["strategy_id"])]
-    if keyword and keyword.strip():
-        pattern = r"(?<!\w)" + re.escape(keyword.strip())
-        text = priorities["name"].fillna("") + " " + priorities["description"].fillna("")
-        priorities = priorities[text.str.contains(pattern, case=False, regex=True).to_numpy(dtype=bool)]
+    if keyword and keyword.strip():  # the map's matching rules (s3map.data.store), both must match here
+        priorities = priorities[keyword_hits(priorities, keyword)]
     if code:
-        taxonomy, _, value = code.partition(":")
-        codes = ds.map_codes[ds.map_codes["taxonomy"] == taxonomy]
-        section = taxonomy == "nace" and len(value) == 1
-        hit = codes["code"].str.startswith(value) if section else codes["code"] == value
-        priorities = priorities[priorities["priority_id"].isin(codes.loc[hit.to_numpy(dtype=bool), "priority_id"])]
+        priorities = priorities[priorities["priority_id"].isin(ds.priority_ids_with_codes([code]))]
     ordered = priorities.sort_values("strategy_id", kind="stable")  # a strategy's priorities in their own order
     shown = ordered.iloc[offset:offset + limit]
     strategies = strategy_frame().set_index("strategy_id")

@@ -376,6 +376,17 @@ class Dataset:
         """Codes used to put priorities on the map (`_on_map`)."""
         return self.priority_codes[self._on_map][["priority_id", "taxonomy", "code"]]
 
+    def priority_ids_with_codes(self, codes) -> pd.Series:
+        """priority_id of the map codes (`map_codes`) matching any of `codes` ("taxonomy:code"); a NACE
+        section (nace:C) matches its divisions (C10...)."""
+        c = self.map_codes
+        selected = pd.Series(False, index=c.index)
+        for code in codes:
+            taxonomy, _, value = code.partition(":")
+            section = taxonomy == "nace" and len(value) == 1
+            selected |= (c["taxonomy"] == taxonomy) & (c["code"].str.startswith(value) if section else c["code"] == value)
+        return c.loc[selected, "priority_id"]
+
     @lru_cache(maxsize=256)
     def priority_matches(self, codes: tuple[str, ...] = (), keyword: str = "") -> pd.DataFrame:
         """Per in-force strategy territory: how many of its priorities match the codes or keyword.
@@ -389,18 +400,9 @@ class Dataset:
         priorities = self.priorities[self.priorities["strategy_id"].isin(self.in_force["strategy_id"])]
         hit = pd.Series(False, index=priorities.index)
         if codes:
-            wanted = [tuple(code.split(":", 1)) for code in codes]
-            c = self.map_codes
-            selected = pd.Series(False, index=c.index)
-            for taxonomy, value in wanted:
-                same = c["taxonomy"] == taxonomy
-                selected |= same & ((c["code"] == value) | (c["code"].str.startswith(value) if
-                                                           (taxonomy == "nace" and len(value) == 1) else False))
-            hit |= priorities["priority_id"].isin(c.loc[selected, "priority_id"])
+            hit |= priorities["priority_id"].isin(self.priority_ids_with_codes(codes))
         if keyword:
-            pattern = r"(?<!\w)" + re.escape(keyword.strip())
-            text = priorities["name"] + " " + priorities["description"]
-            hit |= text.str.contains(pattern, case=False, regex=True)
+            hit |= keyword_hits(priorities, keyword)
         matched = priorities[hit]
         grouped = matched.groupby("strategy_id").agg(matches=("name", "size"), names=("name", lambda s: list(s)))
         strategies = self.in_force.set_index("strategy_id")[["territory", "title", "level"]]
@@ -488,6 +490,13 @@ class Dataset:
 
     def priorities_of(self, strategy_id: str) -> pd.DataFrame:
         return self._priority_groups.get(strategy_id, self.priorities.iloc[0:0])
+
+
+def keyword_hits(priorities: pd.DataFrame, keyword: str) -> pd.Series:
+    """Which priorities have a word starting with `keyword` (any case) in their name or description."""
+    pattern = r"(?<!\w)" + re.escape(keyword.strip())
+    text = priorities["name"].fillna("") + " " + priorities["description"].fillna("")
+    return pd.Series(text.str.contains(pattern, case=False, regex=True).to_numpy(dtype=bool), index=priorities.index)
 
 
 def rows_by_territory(strategies: pd.DataFrame) -> dict:

@@ -14,6 +14,7 @@ import pandas as pd
 from s3map.analysis.partners import partner_regions
 from s3map.analysis.peers import similar_regions
 from s3map.data.export import EUROSTAT_FLAGS, indicator_citations
+from s3map.data.curated_csv import split_urls
 from s3map.data.store import get_dataset, keyword_hits
 
 
@@ -149,10 +150,6 @@ def _status(status: str) -> str:
     return str(status).strip().replace(" ", "_")
 
 
-def _split_urls(text) -> list[str]:
-    return [u.strip() for u in str(text or "").split("|") if u.strip()]
-
-
 def strategy_frame() -> pd.DataFrame:
     ds = dataset()
 
@@ -163,14 +160,14 @@ def strategy_frame() -> pd.DataFrame:
             "territory": s["territory"].str.split(), "period": s["period"], "period_start": s["period_start"],
             "period_end": s["period_end"], "status": s["status"].map(_status),
             "priorities_sourced": True, "priority_count": s["priorities"], "completeness": s["completeness"],
-            "document_url": s["document_url"], "sources": s["source_urls"].map(_split_urls)})
+            "document_url": s["document_url"], "sources": s["source_urls"].map(split_urls)})
         u = ds.unlisted
         unlisted = pd.DataFrame({
             "strategy_id": u["strategy_id"], "title": u["title"], "country": u["country"], "level": u["level"],
             "territory": u["territory"].str.split(), "period": u["period"], "period_start": u["period_start"],
             "period_end": u["period_end"], "status": "in_force", "priorities_sourced": False, "priority_count": 0,
             "completeness": "not sourced", "document_url": u["document_url"],
-            "sources": u["source_urls"].map(_split_urls)})
+            "sources": u["source_urls"].map(split_urls)})
         out = pd.concat([listed, unlisted], ignore_index=True)
         out["document_url"] = out["document_url"].fillna("").map(lambda x: x or None)
         return out.sort_values(["country", "strategy_id"]).reset_index(drop=True)
@@ -204,7 +201,7 @@ def strategy(strategy_id: str) -> dict | None:
                  for c in p["codes"]]
         priorities.append({"priority_id": p["priority_id"], "name": p["name"],
                            "description": clean(p["description"]) or None, "source_type": clean(p["source_type"]),
-                           "sources": _split_urls(p["source_url"]), "codes": codes})
+                           "sources": split_urls(p["source_url"]), "codes": codes})
     return {**row, "priorities": priorities}
 
 

@@ -9,6 +9,11 @@ import pandas as pd
 from s3map.data.errors import BuildError
 
 
+def split_urls(text) -> list[str]:
+    """The addresses of a `|`-separated source field (FORMATS.md), in order, blanks dropped."""
+    return [u.strip() for u in str(text or "").split("|") if u.strip()]
+
+
 def read_string_table(path: Path, required: list[str], optional: list[str] = (), kinds: str = "CSV") -> pd.DataFrame:
     """A table as stripped strings with the required columns (missing ones: BuildError naming them) and
     the optional ones (absent: empty). XLSX when the name says so, else CSV (`kinds`: what the error

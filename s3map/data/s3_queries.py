@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from s3map.data.curated_csv import split_urls
 from s3map.data.strategies import (CAVEATS, DRAFT, EXPIRED, HISTORY, IN_FORCE, NOT_YET, SUPERSEDED,
                                    status_label)
 
@@ -33,15 +34,15 @@ UNLISTED_CAVEAT = "priority list not found on any page read"
 CAVEAT_ORDER = ("partial", "draft", "secondary", "period_inferred")
 
 
-def _first_url(urls: str) -> str:
-    return next((u.strip() for u in str(urls).split("|") if u.strip()), "")
+def first_url(urls: str) -> str:
+    return next(iter(split_urls(urls)), "")
 
 
 def priority_caveats(priority: dict) -> list[dict]:
     """The standard caveats of one priority (partial list, draft, secondary source, inferred period),
     each with the page it rests on: [{kind, label, source_url}]."""
     kinds = [k for k in str(priority.get("caveats", "")).split("|") if k]
-    source = _first_url(priority.get("source_url", ""))
+    source = first_url(priority.get("source_url", ""))
     return [{"kind": kind, "label": CAVEATS[kind], "source_url": source}
             for kind in CAVEAT_ORDER if kind in kinds]
 

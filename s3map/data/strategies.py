@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from s3map import config
-from s3map.data.curated_csv import read_curated_csv, read_string_table
+from s3map.data.curated_csv import read_curated_csv, read_string_table, split_urls
 from s3map.data.errors import BuildError
 
 REQUIRED_COLUMNS = ["country", "nuts_code", "region_name", "strategy_title", "period", "level",
@@ -117,7 +117,7 @@ def strategy_problems(row, known_regions: set[str], required: list[str]) -> list
             problems.append(f"period {row['period']!r} is not YYYY-YYYY or {UNSTATED_PERIOD!r}")
     if row["source_type"] not in SOURCE_TYPES:
         problems.append(f"source_type {row['source_type']!r} is not official, secondary or draft")
-    urls = [u.strip() for u in row["source_url"].split("|") if u.strip()]
+    urls = split_urls(row["source_url"])
     if row["source_url"] and not all(u.startswith(("http://", "https://")) for u in urls):
         problems.append("source_url must be one or more http(s) addresses separated by |")
     if row["document_url"] and not row["document_url"].startswith(("http://", "https://")):
@@ -208,7 +208,7 @@ def normalise(frame: pd.DataFrame, as_of: date | None = None) -> tuple[pd.DataFr
         country=("country", "first"), level=("level", "first"), territory=("nuts_code", "first"),
         region_name=("region_name", "first"), title=("strategy_title", "first"), period=("period", "first"),
         document_url=("document_url", first),
-        source_urls=("source_url", lambda s: " | ".join(dict.fromkeys(u.strip() for v in s for u in v.split("|") if u.strip()))),
+        source_urls=("source_url", lambda s: " | ".join(dict.fromkeys(u for v in s for u in split_urls(v)))),
         retrieved=("retrieved", first),
         # full when one source page gives the whole list (further rows may add to it)
         completeness=("completeness", lambda s: "full" if (s == "full").any() else "partial"),
@@ -440,7 +440,7 @@ def load_searched_not_found(known_regions: set[str], path: Path | None = None) -
             problems.append(f"territory {code} is not in country {row['country']!r}")
         if code in seen:
             problems.append(f"duplicate territory {code!r} (also row {seen[code]})")
-        pages = [u.strip() for u in row["searched"].split("|") if u.strip()]
+        pages = split_urls(row["searched"])
         if row["searched"] and not all(is_http(u) for u in pages):
             problems.append("searched must be the http(s) addresses read, separated by |")
         if row["searched_on"] and not DATE_PATTERN.match(row["searched_on"]):

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dash import dcc, html
 
 from s3map.data import s3_queries as q
+from s3map.data.curated_csv import split_urls
 
 
 def _link(text: str, url: str, class_name: str = "source-link") -> html.A:
@@ -14,7 +15,7 @@ def _link(text: str, url: str, class_name: str = "source-link") -> html.A:
 
 
 def _sources(urls: str) -> list:
-    pages = [u.strip() for u in str(urls).split("|") if u.strip()]
+    pages = split_urls(urls)
     return [_link(f"source {n}" if len(pages) > 1 else "source", url, "source-link me-2")
             for n, url in enumerate(pages, 1)]
 
@@ -57,7 +58,7 @@ def priority_item(priority: dict) -> html.Li:
     # one line: the caveats, then the page they rest on (the same page for all of a priority's caveats)
     caveats = [html.Span(" · ".join(c["label"] for c in found), className="caveat"), " ",
                _link("source", found[0]["source_url"])] if found else []
-    source = q._first_url(priority["source_url"])
+    source = q.first_url(priority["source_url"])
     description = None
     if priority.get("description"):
         description = html.Div([priority["description"], " "] +
